@@ -28,8 +28,18 @@ REGION_LEVELS: tuple[str, ...] = ("commune", "province", "region", "country", "m
 #: The five countries of the Arab Maghreb Union, ISO 3166-1 alpha-2.
 MAGHREB_COUNTRIES: tuple[str, ...] = ("MA", "DZ", "TN", "LY", "MR")
 
-#: Sector classifications Grappes knows.
-CLASSIFICATIONS: tuple[str, ...] = ("ISIC4", "NACE2", "NAICS2017", "NAICS2022", "HCP")
+#: Sector classifications Grappes knows. The two HCP ones are the sector groups in which the
+#: Moroccan census publishes establishments (2024: industry, construction, commerce,
+#: services) and employment (2014: nine groups); :mod:`grappes.data.sectors` maps both to
+#: ISIC Rev.4 sections.
+CLASSIFICATIONS: tuple[str, ...] = (
+    "ISIC4",
+    "NACE2",
+    "NAICS2017",
+    "NAICS2022",
+    "HCP_ESTABLISHMENTS",
+    "HCP_EMPLOYMENT",
+)
 
 #: Kinds of actor, after the paper's three pillars (industry, research, training) and the
 #: institutions that support them.
