@@ -1,0 +1,11 @@
+"""Indicators: tidy table in, tidy table out.
+
+Every function takes a long table (one row per region x sector, optionally x year), named
+column roles as keywords, and returns a long table with the key columns and one column named
+after the indicator. pandas in gives pandas out; an Ibis table in (DuckDB, Polars, Spark)
+gives a lazy Ibis table out, computed by that engine.
+"""
+
+from grappes.indicators.specialisation import location_quotient
+
+__all__ = ["location_quotient"]
