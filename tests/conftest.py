@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +19,11 @@ REFERENCE = Path(__file__).resolve().parent / "reference"
 def reference_dir() -> Path:
     """Folder of small reference inputs and expected values (see its README)."""
     return REFERENCE
+
+
+@pytest.fixture(scope="session")
+def spark_connection() -> Any:
+    """An Ibis connection to a local two-core Spark, shared by the whole session."""
+    from grappes.engine import connect
+
+    return connect("local[2]")

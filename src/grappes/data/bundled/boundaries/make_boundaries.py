@@ -7,7 +7,7 @@ file of this folder was made. Run from the repository root::
 
 It reads the Elastic (OpenStreetMap, ODbL) files for Morocco and the Natural Earth admin-1
 files for the Maghreb, writes ``ma_province_crosswalk.csv`` (the 75 ISO 3166-2 province codes
-beside HCP's province codes) and three gzipped GeoJSON files whose coordinates are snapped to
+beside HCP's province codes), ``ma_region_labels.csv`` (the OSM labels of the 12 regions) and three gzipped GeoJSON files whose coordinates are snapped to
 a 1e-4 degree grid (about 11 m) with :func:`shapely.set_precision`, which keeps every polygon
 valid. The crosswalk is matched on names once, here, and every pair is checked by hand and by
 geometry (each province's polygon lies in the Elastic polygon of its HCP region); the library
@@ -123,6 +123,9 @@ def main(source: Path) -> None:
     table.to_csv(HERE / "ma_province_crosswalk.csv", index=False)
 
     regions = gpd.read_file(source / "elastic_morocco_regions_v1.geo.json")
+    labels = regions[["iso_3166_2", "label_en", "label_fr", "label_ar"]].sort_values("iso_3166_2")
+    labels.columns = pd.Index(["iso_code", "label_en_osm", "label_fr_osm", "label_ar_osm"])
+    labels.to_csv(HERE / "ma_region_labels.csv", index=False)
     regions = regions.rename(columns={"iso_3166_2": "code"})[["code", "geometry"]]
     _write(_snap(regions.sort_values("code")), "ma_regions_osm.geojson.gz")
 
