@@ -1,0 +1,1 @@
+"""The ``grappes`` command line (Typer + Rich)."""

@@ -1,0 +1,98 @@
+"""The ``grappes`` command: the root, its sub-commands, and how errors become exit codes.
+
+Exit codes: 0 success; 1 the input has problems (``grappes data check``) or was refused;
+2 wrong usage; 3 configuration (engine, missing optional package). Never a traceback for an
+error Grappes raises on purpose.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from grappes import __version__
+from grappes.errors import ConfigurationError, GrappesError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_INPUT = 1
+EXIT_CONFIGURATION = 3
+
+console = Console()
+errors = Console(stderr=True)
+
+app = typer.Typer(
+    name="grappes",
+    help=(
+        "Grappes — cluster observatory for the Maghreb. Identify industrial clusters "
+        "(grappes) from establishment and employment data, qualify them, and publish the "
+        "results in French, Arabic and English.\n\n"
+        "Start with `grappes map --demo` (a report on Morocco's census data) or "
+        "`grappes data info` (what data is bundled)."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn Grappes' errors into a one-paragraph message on stderr and an exit code."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ConfigurationError as error:
+            errors.print(f"[bold red]configuration error:[/] {error}", highlight=False)
+            raise typer.Exit(EXIT_CONFIGURATION) from None
+        except GrappesError as error:
+            errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+            raise typer.Exit(EXIT_INPUT) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"grappes {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Grappes — cluster observatory for the Maghreb."""
+
+
+def _register() -> None:
+    # Sub-commands live in their own modules; registering them here keeps `import
+    # grappes.cli.app` cheap (each module imports its heavy dependencies inside commands).
+    from grappes.cli import data_commands, indicator_command, map_command
+
+    app.add_typer(data_commands.data, name="data")
+    app.command(name="map")(map_command.map_report)
+    app.command(name="indicators")(indicator_command.indicators)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``grappes`` console script."""
+    app(prog_name="grappes")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""``grappes indicators NAME``: run one indicator on a file, on the configured engine.
+
+The file is read by the engine itself (DuckDB by default, Spark with ``GRAPPES_ENGINE``), so
+a register larger than memory never passes through pandas.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from grappes.cli.app import console, reports_errors
+
+
+@reports_errors
+def indicators(
+    name: Annotated[
+        str, typer.Argument(help="Indicator: location_quotient, herfindahl, eci, … (see --list).")
+    ] = "",
+    input: Annotated[  # noqa: A002 - the option is called --input
+        Path | None, typer.Option("--input", "-i", help="CSV (.csv, .csv.gz) or Parquet file.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Result file: .csv, .parquet or .json."),
+    ] = None,
+    region: Annotated[str, typer.Option(help="Column of region codes.")] = "region",
+    sector: Annotated[str, typer.Option(help="Column of sector codes.")] = "sector",
+    value: Annotated[str, typer.Option(help="Column of values (employment …).")] = "employment",
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="Group column, e.g. year (repeatable).")
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            help="Further keyword of the indicator, as key=value (e.g. method=dunn).",
+        ),
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the indicators and exit.")] = False,
+) -> None:
+    """Compute indicator NAME on a table and write the result.
+
+    Example: `grappes indicators location_quotient --input emp.csv --by year -o lq.parquet`.
+    Code columns are read as text, so '01' keeps its leading zero.
+    """
+    import grappes.indicators as catalogue
+    from grappes.engine import connect
+    from grappes.errors import InvalidInputError
+    from grappes.settings import Settings
+
+    if list_ or not name:
+        for indicator in catalogue.__all__:
+            doc = (getattr(catalogue, indicator).__doc__ or "").strip().splitlines()[0]
+            console.print(f"[bold]{indicator}[/]  {doc}")
+        return
+    if name not in catalogue.__all__:
+        import difflib
+
+        close = difflib.get_close_matches(name, catalogue.__all__, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise InvalidInputError(
+            f"grappes indicators: unknown indicator {name!r}.{hint} "
+            "`grappes indicators --list` lists them."
+        )
+    if input is None or output is None:
+        raise InvalidInputError("grappes indicators: --input and --output are required")
+    function = getattr(catalogue, name)
+    parameters = inspect.signature(function).parameters
+    roles: dict[str, Any] = {"region": region, "sector": sector, "value": value}
+    kwargs: dict[str, Any] = {k: v for k, v in roles.items() if k in parameters}
+    if by:
+        kwargs["by"] = tuple(by)
+    for item in option or []:
+        key, _, text = item.partition("=")
+        if key not in parameters or not _:
+            raise InvalidInputError(
+                f"--option {item!r}: expected key=value with a keyword of {name} "
+                f"({', '.join(p for p in parameters if p != 'table')})"
+            )
+        kwargs[key] = _parse(text)
+    codes = [c for k, c in roles.items() if k in ("region", "sector") and k in parameters]
+    connection = connect(Settings().engine)
+    with console.status(f"Computing {name} on {input}…"):
+        table = _read(connection, input, codes=codes)
+        result = function(table, **kwargs)
+        _write(connection, result, output)
+    console.print(f"[green]✓[/] {name} written to [bold]{output.resolve()}[/]")
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _read(connection: Any, path: Path, *, codes: list[str]) -> Any:
+    from grappes.errors import InvalidInputError
+
+    if not path.exists():
+        raise InvalidInputError(f"{path}: no such file")
+    suffixes = "".join(path.suffixes[-2:]).lower()
+    if suffixes.endswith(".parquet"):
+        return connection.read_parquet(str(path))
+    if suffixes.endswith((".csv", ".csv.gz")):
+        return connection.read_csv(str(path), types=dict.fromkeys(codes, "string"))
+    raise InvalidInputError(
+        f"{path}: expected a .csv, .csv.gz or .parquet file; got {path.suffix!r}"
+    )
+
+
+def _write(connection: Any, result: Any, path: Path) -> None:
+    import pandas as pd
+
+    from grappes.errors import InvalidInputError
+
+    frame: pd.DataFrame = result if isinstance(result, pd.DataFrame) else result.to_pandas()
+    suffix = path.suffix.lower()
+    partial = path.with_name(path.name + ".partial")
+    if suffix == ".csv":
+        frame.to_csv(partial, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(partial, index=False)
+    elif suffix == ".json":
+        partial.write_text(frame.to_json(orient="records", force_ascii=False), encoding="utf-8")
+    else:
+        raise InvalidInputError(f"{path}: expected .csv, .parquet or .json; got {suffix!r}")
+    partial.replace(path)

@@ -1,0 +1,136 @@
+"""Choropleth maps as inline SVG: no tile server, no script, readable offline and in print.
+
+A map is never the only way to read a figure: every report that draws one also shows the
+numbers in a table. Each shape carries a ``<title>`` (a tooltip and what a screen reader
+says) and a ``data-code`` attribute with its region code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+#: Location-quotient classes, centred on 1 (no specialisation).
+LQ_BREAKS: tuple[float, ...] = (0.8, 0.95, 1.05, 1.25, 1.5)
+#: ColorBrewer RdBu (6 classes, reversed): under-represented in blue, specialised in red.
+LQ_COLOURS: tuple[str, ...] = ("#2166ac", "#67a9cf", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
+MISSING_COLOUR = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One class of a map's legend: its colour and its bounds (``None`` = open-ended)."""
+
+    colour: str
+    lower: float | None
+    upper: float | None
+
+    def label(self, decimals: int = 2) -> str:
+        """``< 0.80``, ``0.80 – 0.95`` or ``≥ 1.50``."""
+        if self.lower is None and self.upper is not None:
+            return f"< {self.upper:.{decimals}f}"
+        if self.upper is None and self.lower is not None:
+            return f"≥ {self.lower:.{decimals}f}"
+        return f"{self.lower:.{decimals}f} – {self.upper:.{decimals}f}"
+
+
+def legend(
+    breaks: Sequence[float] = LQ_BREAKS, colours: Sequence[str] = LQ_COLOURS
+) -> list[LegendEntry]:
+    """The legend entries of a classed map: ``len(breaks) + 1`` classes."""
+    if len(colours) != len(breaks) + 1:
+        raise ValueError(f"legend: expected {len(breaks) + 1} colours; got {len(colours)}")
+    bounds: list[float | None] = [None, *breaks, None]
+    return [LegendEntry(c, bounds[i], bounds[i + 1]) for i, c in enumerate(colours)]
+
+
+def colour_of(
+    value: float | None,
+    breaks: Sequence[float] = LQ_BREAKS,
+    colours: Sequence[str] = LQ_COLOURS,
+) -> str:
+    """Colour of ``value`` in a classed map; grey for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_COLOUR
+    for limit, colour in zip(breaks, colours, strict=False):
+        if value < limit:
+            return colour
+    return colours[-1]
+
+
+def svg(
+    shapes: gpd.GeoDataFrame,
+    values: Mapping[str, float],
+    *,
+    titles: Mapping[str, str],
+    label: str,
+    code: str = "code",
+    width: int = 640,
+    breaks: Sequence[float] = LQ_BREAKS,
+    colours: Sequence[str] = LQ_COLOURS,
+    tolerance: float = 0.02,
+) -> str:
+    """Return an SVG choropleth of ``shapes`` coloured by ``values`` (keyed by region code).
+
+    Parameters
+    ----------
+    shapes
+        Polygons in longitude / latitude (EPSG:4326) with a ``code`` column.
+    values
+        Value of each code; codes without a value are drawn grey.
+    titles
+        Text of each shape's tooltip (name and value, already in the reader's language).
+    label
+        Accessible name of the whole map (``aria-label``).
+    tolerance
+        Simplification tolerance in degrees (0.02° ≈ 2 km), to keep the file small.
+
+    Notes
+    -----
+    Equirectangular projection with the x axis scaled by the cosine of the mean latitude:
+    shapes keep their proportions at the scale of a country.
+    """
+    minx, miny, maxx, maxy = shapes.total_bounds
+    kx = math.cos(math.radians((miny + maxy) / 2))
+    scale = width / ((maxx - minx) * kx)
+    height = round((maxy - miny) * scale)
+
+    def point(x: float, y: float) -> str:
+        return f"{(x - minx) * kx * scale:.1f},{(maxy - y) * scale:.1f}"
+
+    paths = []
+    for row in shapes.itertuples(index=False):
+        key = str(getattr(row, code))
+        geometry: BaseGeometry = row.geometry.simplify(tolerance, preserve_topology=True)
+        d = _path(geometry, point)
+        fill = colour_of(values.get(key), breaks, colours)
+        title = escape(titles.get(key, key))
+        paths.append(
+            f'<path d="{d}" fill="{fill}" stroke="#555" stroke-width="0.6" '
+            f'data-code="{escape(key)}"><title>{title}</title></path>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(label)}" class="choropleth">'
+        + "".join(paths)
+        + "</svg>"
+    )
+
+
+def _path(geometry: BaseGeometry, point: object) -> str:
+    polygons = getattr(geometry, "geoms", [geometry])
+    parts = []
+    for polygon in polygons:
+        if polygon.geom_type != "Polygon":
+            continue
+        for ring in (polygon.exterior, *polygon.interiors):
+            coords = [point(x, y) for x, y in ring.coords]  # type: ignore[operator]
+            parts.append("M" + "L".join(coords) + "Z")
+    return "".join(parts)
