@@ -8,7 +8,7 @@ says) and a ``data-code`` attribute with its region code.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
@@ -32,13 +32,13 @@ class LegendEntry:
     lower: float | None
     upper: float | None
 
-    def label(self, decimals: int = 2) -> str:
-        """``< 0.80``, ``0.80 – 0.95`` or ``≥ 1.50``."""
+    def label(self, number: Callable[[float], str] = "{:.2f}".format) -> str:
+        """``< 0.80``, ``0.80 – 0.95`` or ``≥ 1.50``, numbers written by ``number``."""
         if self.lower is None and self.upper is not None:
-            return f"< {self.upper:.{decimals}f}"
+            return f"< {number(self.upper)}"
         if self.upper is None and self.lower is not None:
-            return f"≥ {self.lower:.{decimals}f}"
-        return f"{self.lower:.{decimals}f} – {self.upper:.{decimals}f}"
+            return f"≥ {number(self.lower)}"
+        return f"{number(self.lower or 0.0)} – {number(self.upper or 0.0)}"
 
 
 def legend(

