@@ -23,7 +23,10 @@ def test_import_loads_no_data_and_is_fast() -> None:
 
 
 def test_import_grappes_alone_imports_no_heavy_library() -> None:
-    code = "import sys, grappes; print(sorted(m for m in ('pandas','ibis','duckdb','geopandas') if m in sys.modules))"
+    code = (
+        "import sys, grappes; "
+        "print(sorted(m for m in ('pandas', 'ibis', 'duckdb', 'geopandas') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

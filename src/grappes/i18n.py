@@ -30,7 +30,7 @@ def check_language(language: str) -> Language:
         raise InvalidInputError(
             f"language: expected one of {', '.join(LANGUAGES)}; got {language!r}"
         )
-    return language  # type: ignore[return-value]
+    return language
 
 
 def direction(language: str) -> Literal["rtl", "ltr"]:

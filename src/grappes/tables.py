@@ -132,7 +132,9 @@ ESTABLISHMENTS = Schema(
             minimum=0,
         ),
         Column("size_class", "string", "Employment size class, e.g. `10-49`.", required=False),
-        Column("longitude", "number", "WGS 84 longitude.", required=False, minimum=-180, maximum=180),
+        Column(
+            "longitude", "number", "WGS 84 longitude.", required=False, minimum=-180, maximum=180
+        ),
         Column("latitude", "number", "WGS 84 latitude.", required=False, minimum=-90, maximum=90),
     ),
 )
@@ -200,7 +202,9 @@ ACTORS = Schema(
         Column("city", "string", "City.", required=False),
         Column("cluster", "string", "Identifier of the cluster it belongs to.", required=False),
         Column("website", "string", "Web address.", required=False),
-        Column("longitude", "number", "WGS 84 longitude.", required=False, minimum=-180, maximum=180),
+        Column(
+            "longitude", "number", "WGS 84 longitude.", required=False, minimum=-180, maximum=180
+        ),
         Column("latitude", "number", "WGS 84 latitude.", required=False, minimum=-90, maximum=90),
     ),
 )

@@ -34,7 +34,9 @@ def test_eurostat_reference_economy() -> None:
     # Oberbayern is a NUTS-2 region of Germany: Germany is its reference economy.
     from tests.conftest import ROOT
 
-    path = ROOT.parent / "shared" / "data" / "eurostat" / "lfs_emp_nace_sections_nuts012_2008_2015.csv"
+    path = (
+        ROOT.parent / "shared" / "data" / "eurostat" / "lfs_emp_nace_sections_nuts012_2008_2015.csv"
+    )
     if not path.exists():
         pytest.skip("shared/ is not beside the repository")
     lfs = pd.read_csv(path, dtype={"geo": str, "nace_r2": str})
@@ -111,7 +113,11 @@ def test_weighted_mean_lq_of_each_sector_is_one(table: pd.DataFrame) -> None:
 
 def test_zero_region_total_raises_or_gives_nan() -> None:
     table = pd.DataFrame(
-        {"region": ["a", "a", "b", "b"], "sector": ["x", "y", "x", "y"], "employment": [1.0, 2, 0, 0]}
+        {
+            "region": ["a", "a", "b", "b"],
+            "sector": ["x", "y", "x", "y"],
+            "employment": [1.0, 2, 0, 0],
+        }
     )
     with pytest.raises(InvalidInputError, match=r"region='b'"):
         location_quotient(table)

@@ -21,7 +21,9 @@ Kind = Literal["employment", "establishments", "actors"]
 @data.command("check")
 @reports_errors
 def check(
-    path: Annotated[Path, typer.Argument(help="CSV (also .csv.gz), Excel (.xlsx) or Parquet file.")],
+    path: Annotated[
+        Path, typer.Argument(help="CSV (also .csv.gz), Excel (.xlsx) or Parquet file.")
+    ],
     kind: Annotated[
         str,
         typer.Option(
@@ -63,7 +65,9 @@ def check(
             f"--kind: expected employment, establishments or actors; got {kind!r}"
         )
     known_regions = geography.region_codes() if check_regions else None
-    known_sectors = None if classification.lower() == "none" else sectors.sector_codes(classification)
+    known_sectors = (
+        None if classification.lower() == "none" else sectors.sector_codes(classification)
+    )
     problems = readers.check_file(
         path,
         kind=kind,  # type: ignore[arg-type]

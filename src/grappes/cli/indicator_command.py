@@ -21,7 +21,7 @@ def indicators(
     name: Annotated[
         str, typer.Argument(help="Indicator: location_quotient, herfindahl, eci, … (see --list).")
     ] = "",
-    input: Annotated[  # noqa: A002 - the option is called --input
+    input: Annotated[
         Path | None, typer.Option("--input", "-i", help="CSV (.csv, .csv.gz) or Parquet file.")
     ] = None,
     output: Annotated[

@@ -24,9 +24,7 @@ def map_report(
     ] = Path("out"),
     lang: Annotated[
         str,
-        typer.Option(
-            "--lang", help="Language of the report: fr, ar, en, or all (one file each)."
-        ),
+        typer.Option("--lang", help="Language of the report: fr, ar, en, or all (one file each)."),
     ] = "all",
 ) -> None:
     """Write a report of regional specialisations (location quotients, maps, tables).

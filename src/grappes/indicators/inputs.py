@@ -167,7 +167,10 @@ def _check_values(
 ) -> None:
     conditions: dict[str, tuple[ir.BooleanColumn, str]] = {}
     for column in keys:
-        conditions[f"missing:{column}"] = (table[column].isnull(), f"column {column!r} has no value")
+        conditions[f"missing:{column}"] = (
+            table[column].isnull(),
+            f"column {column!r} has no value",
+        )
     for column in values:
         value = table[column]
         bad = value.isnull()
@@ -176,7 +179,10 @@ def _check_values(
         conditions[f"missing:{column}"] = (bad, f"column {column!r} must be a finite number")
         negative = (value <= 0) if not allow_zero else (value < 0)
         wanted = "positive" if not allow_zero else "non-negative"
-        conditions[f"negative:{column}"] = (negative.fill_null(False), f"column {column!r} must be {wanted}")
+        conditions[f"negative:{column}"] = (
+            negative.fill_null(False),
+            f"column {column!r} must be {wanted}",
+        )
     if not conditions:
         return
     counts = execute(
@@ -192,8 +198,7 @@ def _check_values(
         shown = describe_row(first, [k for k in keys if k in first.index])
         found = ", ".join(f"{v}={plain(first[v])!r}" for v in values if v in first.index)
         raise InvalidInputError(
-            f"{who}: {message}; got {int(count)} offending row(s) "
-            f"(first: {shown}; {found})"
+            f"{who}: {message}; got {int(count)} offending row(s) (first: {shown}; {found})"
         )
 
 

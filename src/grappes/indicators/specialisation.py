@@ -12,9 +12,9 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from grappes.engine import execute
 from grappes.errors import InvalidInputError
 from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
-from grappes.engine import execute
 
 
 def location_quotient(
@@ -123,9 +123,7 @@ def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.Float
     return ibis.ifelse(zero, ibis.null("float64"), quotient)
 
 
-def _check_nonzero(
-    totals: ir.Table, column: str, *, who: str, keys: list[str], what: str
-) -> None:
+def _check_nonzero(totals: ir.Table, column: str, *, who: str, keys: list[str], what: str) -> None:
     zero = totals.filter(totals[column] == 0)
     found = execute(zero.limit(1))
     if len(found):
@@ -146,3 +144,190 @@ def _check_reference_covers(
             f"{who}: the reference table must give a total for every sector of the table; "
             f"got none for {describe_row(found.iloc[0], keys)}"
         )
+
+
+def krugman(
+    table: TableLike,
+    *,
+    region: str = "region",
+    sector: str = "sector",
+    value: str = "employment",
+    by: Sequence[str] = (),
+    kind: Literal["specialisation", "concentration"] = "specialisation",
+    comparison: Literal["rest", "total", "mean_of_others"] = "rest",
+    normalisation: Literal["sum", "half"] = "sum",
+    on_zero_total: Literal["raise", "nan"] = "raise",
+) -> TableLike:
+    """Return Krugman's dissimilarity index of every region (or of every sector).
+
+    Parameters
+    ----------
+    table
+        Long table, one row per region x sector (x ``by``): pandas or Ibis. A region x sector
+        pair with no row counts as zero.
+    region, sector, value
+        Names of the region code, sector code and value columns.
+    by
+        Further key columns to compute within, such as ``("year",)``.
+    kind
+        ``"specialisation"`` (default): how a region's sector mix differs from the comparison
+        economy's, one value per region. ``"concentration"``: how a sector's distribution over
+        regions differs from the comparison's, one value per sector.
+    comparison
+        What each unit is compared with. ``"rest"`` (default; Krugman 1991): the rest of the
+        economy, that is every other unit added up. ``"total"``: the whole economy including
+        the unit itself (REAT 3.0.3's ``krugman.conc(e_ij, e_j)`` when ``e_j`` are the regions'
+        totals). ``"mean_of_others"``: the unweighted mean of the other units' shares
+        (REAT's ``krugman.spec2`` and ``krugman.conc2``).
+    normalisation
+        ``"sum"`` (default; Krugman 1991 and REAT): the sum of absolute differences, from 0
+        to 2. ``"half"``: half of it, from 0 to 1 (the dissimilarity index).
+    on_zero_total
+        What to do when a unit, or the economy it is compared with, has a total of zero:
+        ``"raise"`` (default) or ``"nan"`` (the index of the units concerned is NaN).
+
+    Returns
+    -------
+    pandas.DataFrame or ibis.Table
+        Columns ``region`` (``sector`` for ``kind="concentration"``), the ``by`` keys and
+        ``krugman``; same kind as ``table``, a pandas table sorted by its keys.
+
+    Raises
+    ------
+    MissingColumnsError
+        When a named column is absent.
+    InvalidInputError
+        For non-string codes, missing, non-finite or negative values, duplicate keys, or a
+        zero total (or a single unit with ``comparison="mean_of_others"``) under
+        ``on_zero_total="raise"``.
+
+    Notes
+    -----
+    For ``kind="specialisation"``, with :math:`s_{rs} = E_{rs}/E_r` the sector's share of the
+    region and :math:`\\bar s_{rs}` the comparison's share,
+
+    .. math:: K_r = \\sum_s \\left| s_{rs} - \\bar s_{rs} \\right|, \\qquad
+              \\bar s_{rs} = \\frac{E_s - E_{rs}}{E - E_r}\\ (\\text{rest}),\\quad
+              \\frac{E_s}{E}\\ (\\text{total}),\\quad
+              \\frac{1}{n - 1}\\sum_{r' \\ne r} s_{r's}\\ (\\text{mean of others}).
+
+    ``kind="concentration"`` exchanges the roles of regions and sectors. Krugman (1991),
+    *Geography and Trade*, MIT Press, ch. 3 and appendix D. REAT 3.0.3's ``krugman.spec``
+    and ``krugman.conc`` are ``normalisation="sum"`` (no ½).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region": ["a", "a", "b", "b"], "sector": ["x", "y", "x", "y"],
+    ...                   "employment": [3.0, 1.0, 1.0, 3.0]})
+    >>> krugman(t)["krugman"].tolist()
+    [1.0, 1.0]
+    """
+    who = "krugman"
+    by = tuple(by)
+    prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
+    unit, part = (region, sector) if kind == "specialisation" else (sector, region)
+    dense = _dense(prepared.table, region=unit, sector=part, value=value, by=by)
+    unit_totals = dense.group_by([unit, *by]).aggregate(_u=dense._v.sum())
+    part_totals = dense.group_by([part, *by]).aggregate(_p=dense._v.sum())
+    totals = _grouped(unit_totals, by).aggregate(_t=unit_totals._u.sum(), _n=unit_totals.count())
+    if on_zero_total == "raise":
+        _check_nonzero(unit_totals, "_u", who=who, keys=[unit, *by], what=unit)
+        if comparison == "rest":
+            rest = _attach(unit_totals, totals, by)
+            _refuse(
+                rest.filter(rest._t - rest._u == 0),
+                who=who,
+                keys=[unit, *by],
+                message=f"the rest of the economy has a total of 0 beside {unit}",
+                hint="compare with comparison='total', or pass on_zero_total='nan'",
+            )
+        if comparison == "mean_of_others":
+            _refuse(
+                totals.filter(totals._n < 2),
+                who=who,
+                keys=list(by),
+                message=f"comparison='mean_of_others' needs at least two values of {unit!r}",
+                hint="pass on_zero_total='nan' to get NaN",
+            )
+    joined = _attach(
+        dense.join(unit_totals, [unit, *by]).join(part_totals, [part, *by]), totals, by
+    )
+    joined = joined.mutate(_share=_ratio(joined._v, joined._u))
+    if comparison == "rest":
+        joined = joined.mutate(_other=_ratio(joined._p - joined._v, joined._t - joined._u))
+    elif comparison == "total":
+        joined = joined.mutate(_other=_ratio(joined._p, joined._t))
+    else:
+        share_sums = joined.group_by([part, *by]).aggregate(_sum=_strict_sum(joined._share))
+        joined = joined.join(share_sums, [part, *by])
+        joined = joined.mutate(
+            _other=_ratio(joined._sum - joined._share, (joined._n - 1).cast("float64"))
+        )
+    index = _strict_sum((joined._share - joined._other).abs())
+    if normalisation == "half":
+        index = index / 2
+    result = joined.group_by([unit, *by]).aggregate(krugman=index)
+    return finish(result, prepared, order_by=[*by, unit])
+
+
+# Private building blocks shared by the concentration and diversity indicators: they keep to
+# group-by and join forms (no window functions) so that every engine runs them.
+
+
+def _dense(
+    table: ir.Table,
+    *,
+    region: str,
+    sector: str,
+    value: str,
+    by: Sequence[str],
+    regions: ir.Table | None = None,
+) -> ir.Table:
+    """Every region x sector pair of each ``by`` group, with the value as ``_v`` (float).
+
+    A long table often leaves out the pairs with no employment; they count as zero. The
+    regions are those of the table within the ``by`` group, or those of ``regions`` (a table
+    of ``region`` and the ``by`` keys) when given; the sectors are those of the table.
+    """
+    by = list(by)
+    if regions is None:
+        regions = table.select(region, *by).distinct()
+    sectors = table.select(sector, *by).distinct()
+    grid = _attach(regions, sectors, by)
+    joined = grid.left_join(table, [region, sector, *by])
+    return joined.select(
+        grid[region],
+        grid[sector],
+        *(grid[key] for key in by),
+        _v=ibis.coalesce(joined[value].cast("float64"), ibis.literal(0.0)),
+    )
+
+
+def _attach(left: ir.Table, right: ir.Table, by: Sequence[str]) -> ir.Table:
+    """``left`` joined with ``right`` on the ``by`` keys; a cross join when there are none."""
+    return left.join(right, list(by)) if by else left.cross_join(right)
+
+
+def _grouped(table: ir.Table, by: Sequence[str]) -> ir.Table | ir.GroupedTable:
+    """``table`` grouped by ``by``, or the table itself when there are no keys, so that
+    ``.aggregate`` gives one row per group either way."""
+    return table.group_by(list(by)) if by else table
+
+
+def _strict_sum(values: ir.NumericColumn) -> ir.FloatingScalar:
+    """The sum of ``values``, NULL as soon as one of them is NULL.
+
+    SQL's SUM skips NULLs: an undefined share would vanish from the sum and leave a wrong
+    number instead of an undefined one.
+    """
+    undefined = values.isnull().cast("int64").sum() > 0
+    return ibis.ifelse(undefined, ibis.null("float64"), values.cast("float64").sum())
+
+
+def _refuse(offending: ir.Table, *, who: str, keys: Sequence[str], message: str, hint: str) -> None:
+    """Raise when ``offending`` has a row, naming the first one by its keys."""
+    found = execute(offending.limit(1))
+    if len(found):
+        where = f" for {describe_row(found.iloc[0], keys)}" if keys else ""
+        raise InvalidInputError(f"{who}: {message}{where}. {hint[0].upper()}{hint[1:]}.")

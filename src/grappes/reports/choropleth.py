@@ -118,9 +118,7 @@ def svg(
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(label)}" class="choropleth">'
-        + "".join(paths)
-        + "</svg>"
+        f'role="img" aria-label="{escape(label)}" class="choropleth">' + "".join(paths) + "</svg>"
     )
 
 

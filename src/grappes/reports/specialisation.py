@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -67,7 +68,7 @@ def specialisation_report(*, language: str = "fr") -> str:
     _ = translator(language)
     regions = geography.regions(country="MA", level="region")
     names = {
-        r.code: pick(language, fr=r.name_fr, ar=r.name_ar, en=r.name_en)
+        str(r.code): pick(language, fr=r.name_fr, ar=r.name_ar, en=r.name_en)
         for r in regions.itertuples()
     }
     shapes = geography.boundaries(country="MA", level="region")
@@ -148,7 +149,7 @@ def _panel(
     source: str,
     unit: str,
     names: dict[str, str],
-    shapes: object,
+    shapes: gpd.GeoDataFrame,
     language: str,
 ) -> Panel:
     lq = location_quotient(table, value=value).merge(table, on=["region", "sector"])
@@ -177,7 +178,7 @@ def _panel(
             (
                 labels[code],
                 choropleth.svg(
-                    shapes,  # type: ignore[arg-type]
+                    shapes,
                     values,
                     titles=titles,
                     label=f"{title} — {labels[code]}",

@@ -1,0 +1,633 @@
+"""Agglomeration of sectors: how much more a sector clusters than its plants' sizes explain.
+
+The Ellison–Glaeser and Maurel–Sédillot indices compare a sector's spread over regions with
+the spread of all employment, and discount the concentration that a few large plants would
+produce by chance; coagglomeration asks the same of a pair of sectors. The
+Litzenberger–Sternberg cluster index combines density, stock and firm size in one ratio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from grappes.engine import execute
+from grappes.errors import InvalidInputError, MissingColumnsError
+from grappes.indicators.inputs import Prepared, TableLike, describe_row, finish, prepare
+from grappes.indicators.specialisation import _ratio
+
+Undefined = Literal["raise", "nan"]
+
+
+def ellison_glaeser(
+    table: TableLike,
+    *,
+    region: str = "region",
+    sector: str = "sector",
+    value: str = "employment",
+    plant: str | None = None,
+    by: Sequence[str] = (),
+    reference: TableLike | None = None,
+    on_undefined: Undefined = "raise",
+) -> TableLike:
+    """Return the Ellison–Glaeser agglomeration index γ of every sector (x ``by`` group).
+
+    Parameters
+    ----------
+    table
+        Establishment-level table, one row per plant: its region, sector and employment
+        (pandas or Ibis).
+    region, sector, value
+        Names of the region code, sector code and employment columns.
+    plant
+        Optional name of a plant identifier column (string codes). When given, each plant
+        must appear once (per ``by`` group); without it every row is taken to be a plant.
+    by
+        Further key columns to compute within, such as ``("year",)``.
+    reference
+        Optional table of regional totals of employment in all sectors (columns ``region``,
+        ``value`` and the ``by`` keys, same names as in ``table``), for when the table does
+        not hold the whole economy. Regional totals are matched to regions **by their code**.
+        Without it, the regions' totals over the table's sectors are used.
+    on_undefined
+        What to do when γ is undefined: a sector with no employment, a sector whose
+        employment sits in a single plant (H = 1), or an economy whose employment sits in a
+        single region (Σx² = 1). ``"raise"`` (default) or ``"nan"``.
+
+    Returns
+    -------
+    pandas.DataFrame or ibis.Table
+        Columns ``sector``, the ``by`` keys, ``gamma``, ``G`` (raw geographic
+        concentration), ``H`` (plant Herfindahl) and ``plants`` (number of plants). Same kind
+        as ``table``; a pandas table is sorted by its keys.
+
+    Raises
+    ------
+    MissingColumnsError
+        When a named column is absent.
+    InvalidInputError
+        For non-string codes, missing, non-finite or negative employment, a plant listed
+        twice, a region missing from ``reference``, or an undefined γ under
+        ``on_undefined="raise"``.
+
+    Notes
+    -----
+    .. math::
+
+        G = \\sum_r (s_r - x_r)^2, \\quad H = \\sum_k z_k^2, \\quad
+        \\gamma = \\frac{G - (1 - \\sum_r x_r^2) H}{(1 - \\sum_r x_r^2)(1 - H)}
+
+    with :math:`s_r` region *r*'s share of the sector's employment, :math:`x_r` its share of
+    all employment and :math:`z_k` plant *k*'s share of the sector's employment; the sums over
+    *r* run over every region of the economy, including those where the sector is absent.
+    Ellison & Glaeser (1997), "Geographic concentration in U.S. manufacturing industries: a
+    dartboard approach", *Journal of Political Economy* 105(5), 889–927.
+
+    REAT 3.0.3's ``ellison.a(E_ik, E_j, j)`` computes the same γ, G and H, but matches the
+    regional totals ``E_j`` to regions by the order in which regions first appear in ``j``;
+    Grappes matches them by region code, so the order of the rows never matters.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plants = pd.DataFrame({"region": ["a", "a", "a", "b", "b", "c"],
+    ...                        "sector": ["x", "x", "x", "y", "y", "y"],
+    ...                        "employment": [10.0, 10.0, 10.0, 10.0, 10.0, 10.0]})
+    >>> ellison_glaeser(plants)[["sector", "gamma"]].round(4).values.tolist()
+    [['x', 0.4783], ['y', 0.1304]]
+    """
+    who = "ellison_glaeser"
+    parts = _parts(
+        table,
+        who=who,
+        region=region,
+        sector=sector,
+        value=value,
+        plant=plant,
+        by=tuple(by),
+        reference=reference,
+    )
+    if on_undefined == "raise":
+        parts.check_defined(who=who, need_plants=True)
+    s = parts.sectors
+    one_minus_x2 = 1.0 - s._x2
+    concentration = s._s_2x + s._x2
+    result = s.select(
+        sector,
+        *parts.by,
+        gamma=_ratio(concentration - one_minus_x2 * s._h, one_minus_x2 * (1.0 - s._h)),
+        G=concentration,
+        H=s._h,
+        plants=s._plants,
+    )
+    return finish(result, parts.prepared, order_by=[*parts.by, sector])
+
+
+def maurel_sedillot(
+    table: TableLike,
+    *,
+    region: str = "region",
+    sector: str = "sector",
+    value: str = "employment",
+    plant: str | None = None,
+    by: Sequence[str] = (),
+    reference: TableLike | None = None,
+    on_undefined: Undefined = "raise",
+) -> TableLike:
+    """Return the Maurel–Sédillot agglomeration index γ of every sector (x ``by`` group).
+
+    Parameters
+    ----------
+    table
+        Establishment-level table, one row per plant (pandas or Ibis).
+    region, sector, value, plant, by, reference, on_undefined
+        As for :func:`ellison_glaeser`.
+
+    Returns
+    -------
+    pandas.DataFrame or ibis.Table
+        Columns ``sector``, the ``by`` keys and ``gamma_ms``. Same kind as ``table``.
+
+    Raises
+    ------
+    MissingColumnsError
+        When a named column is absent.
+    InvalidInputError
+        As for :func:`ellison_glaeser`.
+
+    Notes
+    -----
+    .. math::
+
+        G_{MS} = \\frac{\\sum_r s_r^2 - \\sum_r x_r^2}{1 - \\sum_r x_r^2}, \\quad
+        \\gamma_{MS} = \\frac{G_{MS} - H}{1 - H}
+
+    Maurel & Sédillot (1999), "A measure of the geographic concentration in French
+    manufacturing industries", *Regional Science and Urban Economics* 29(5), 575–604.
+    It equals Ellison and Glaeser's γ exactly when :math:`\\sum_r x_r (s_r - x_r) = 0`, for
+    instance when every region has the same total employment.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plants = pd.DataFrame({"region": ["a", "a", "a", "b", "b", "c"],
+    ...                        "sector": ["x", "x", "x", "y", "y", "y"],
+    ...                        "employment": [10.0, 10.0, 10.0, 10.0, 10.0, 10.0]})
+    >>> maurel_sedillot(plants)["gamma_ms"].round(4).tolist()
+    [0.4783, 0.1304]
+    """
+    who = "maurel_sedillot"
+    parts = _parts(
+        table,
+        who=who,
+        region=region,
+        sector=sector,
+        value=value,
+        plant=plant,
+        by=tuple(by),
+        reference=reference,
+    )
+    if on_undefined == "raise":
+        parts.check_defined(who=who, need_plants=True)
+    s = parts.sectors
+    g_ms = _ratio(s._s2 - s._x2, 1.0 - s._x2)
+    result = s.select(sector, *parts.by, gamma_ms=_ratio(g_ms - s._h, 1.0 - s._h))
+    return finish(result, parts.prepared, order_by=[*parts.by, sector])
+
+
+def coagglomeration(
+    table: TableLike,
+    *,
+    region: str = "region",
+    sector: str = "sector",
+    value: str = "employment",
+    sectors: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+    reference: TableLike | None = None,
+    on_undefined: Undefined = "raise",
+) -> TableLike:
+    """Return the coagglomeration index γᶜ of every pair of sectors (x ``by`` group).
+
+    Parameters
+    ----------
+    table
+        Table of employment by region and sector: one row per plant, or already summed by
+        region x sector (pandas or Ibis).
+    region, sector, value
+        Names of the region code, sector code and employment columns.
+    sectors
+        Optional list of sector codes to pair (at least two, each present in the table).
+        The regions' shares of all employment still come from the whole table (or
+        ``reference``). Default: every sector of the table.
+    by
+        Further key columns to compute within, such as ``("year",)``.
+    reference
+        Optional table of regional totals of employment in all sectors (columns ``region``,
+        ``value`` and the ``by`` keys), matched to regions by their code.
+    on_undefined
+        What to do when γᶜ is undefined (a sector with no employment, or all employment in
+        one region): ``"raise"`` (default) or ``"nan"``.
+
+    Returns
+    -------
+    pandas.DataFrame or ibis.Table
+        Columns ``sector_a``, ``sector_b`` (each unordered pair once, ``sector_a <
+        sector_b``), the ``by`` keys and ``coagglomeration``. Same kind as ``table``.
+
+    Raises
+    ------
+    MissingColumnsError
+        When a named column is absent.
+    InvalidInputError
+        For non-string codes, missing, non-finite or negative employment, a region missing
+        from ``reference``, fewer than two sectors or a sector not in the table, or an
+        undefined index under ``on_undefined="raise"``.
+
+    Notes
+    -----
+    .. math::
+
+        \\gamma^c_{ab} = \\frac{\\sum_r (s_{ra} - x_r)(s_{rb} - x_r)}{1 - \\sum_r x_r^2}
+
+    with :math:`s_{ra}` region *r*'s share of sector *a*'s employment and :math:`x_r` its
+    share of all employment, summed over every region. This is the form without plant
+    Herfindahl terms used by Ellison, Glaeser & Kerr (2010), "What causes industry
+    agglomeration? Evidence from coagglomeration patterns", *American Economic Review*
+    100(3), 1195–1213, simplifying Ellison & Glaeser (1997), eq. (11).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region": ["a", "a", "b", "b"], "sector": ["x", "y", "x", "y"],
+    ...                   "employment": [3.0, 3.0, 1.0, 1.0]})
+    >>> coagglomeration(t)["coagglomeration"].tolist()
+    [0.0]
+    """
+    who = "coagglomeration"
+    by = tuple(by)
+    parts = _parts(
+        table,
+        who=who,
+        region=region,
+        sector=sector,
+        value=value,
+        plant=None,
+        by=by,
+        reference=reference,
+    )
+    if on_undefined == "raise":
+        parts.check_defined(who=who, need_plants=False)
+    chosen = parts.sectors
+    if sectors is not None:
+        wanted = _check_sectors(parts.prepared.table, sectors, who=who, sector=sector)
+        chosen = chosen.filter(chosen[sector].isin(wanted))
+    shares = parts.shares
+    left = shares.select(_a=shares[sector], _r=shares[region], _sa=shares._s, **_keys(shares, by))
+    right = shares.select(_b=shares[sector], _r2=shares[region], _sb=shares._s, **_keys(shares, by, "_2"))
+    common = left.join(
+        right,
+        [left._r == right._r2, left._a < right._b, *_same(left, right, by)],
+    )
+    products = common.group_by(["_a", "_b", *_names(by)]).aggregate(_p=(common._sa * common._sb).sum())
+    first = chosen.select(_a=chosen[sector], _sx_a=chosen._sx, _x2=chosen._x2, **_keys(chosen, by))
+    second = chosen.select(_b=chosen[sector], _sx_b=chosen._sx, **_keys(chosen, by, "_2"))
+    pairs = first.join(second, [first._a < second._b, *_same(first, second, by)])
+    pairs = pairs.select("_a", "_b", "_sx_a", "_sx_b", "_x2", *_names(by))
+    with_products = pairs.left_join(
+        products.rename({"_pa": "_a", "_pb": "_b", **{f"{n}_p": n for n in _names(by)}}),
+        [
+            pairs._a == products._a,
+            pairs._b == products._b,
+            *(pairs[n] == products[n] for n in _names(by)),
+        ],
+    )
+    w = with_products
+    # Two sectors that share no region have Σ_r s_ra s_rb = 0: an empty sum, not a repair.
+    product = w._p.fill_null(0.0)
+    numerator = product - w._sx_a - w._sx_b + w._x2
+    result = w.select(
+        **{sector + "_a": w._a, sector + "_b": w._b},
+        **{key: w[_names(by)[i]] for i, key in enumerate(by)},
+        coagglomeration=_ratio(numerator, 1.0 - w._x2),
+    )
+    return finish(result, parts.prepared, order_by=[*by, f"{sector}_a", f"{sector}_b"])
+
+
+def litzenberger_sternberg(
+    table: TableLike,
+    *,
+    region: str = "region",
+    sector: str = "sector",
+    employment: str = "employment",
+    establishments: str = "establishments",
+    area: str = "area",
+    population: str = "population",
+    regions: TableLike | None = None,
+    by: Sequence[str] = (),
+    on_zero_total: Literal["raise", "nan"] = "raise",
+) -> TableLike:
+    """Return the Litzenberger–Sternberg cluster index of every region x sector.
+
+    Parameters
+    ----------
+    table
+        Long table, one row per region x sector (x ``by``), with employment and number of
+        establishments (pandas or Ibis).
+    region, sector, employment, establishments
+        Names of the region code, sector code, employment and establishments columns.
+    area, population
+        Names of the columns holding each region's area and population: in ``regions`` when
+        it is given, otherwise in ``table`` itself (then repeated, equal, on every row of a
+        region).
+    regions
+        Optional table of regions, one row per region (x ``by``), with ``area`` and
+        ``population``. The country's area and population are its sums, so it may list
+        regions absent from ``table``; every region of ``table`` must be in it.
+    by
+        Further key columns to compute within, such as ``("year",)``.
+    on_zero_total
+        What to do when a sector has no employment or no establishment in the whole table,
+        which leaves its index undefined: ``"raise"`` (default) or ``"nan"``.
+
+    Returns
+    -------
+    pandas.DataFrame or ibis.Table
+        Columns ``region``, ``sector``, the ``by`` keys and ``cluster_index``. Same kind as
+        ``table``.
+
+    Raises
+    ------
+    MissingColumnsError
+        When a named column is absent.
+    InvalidInputError
+        For non-string codes; missing, non-finite or negative values; area or population not
+        positive; a region whose area or population differs between rows; a region missing
+        from ``regions``; duplicate keys; a zero sector total under
+        ``on_zero_total="raise"``.
+
+    Notes
+    -----
+    .. math::
+
+        CI_{ij} = \\frac{(e_{ij}/a_j)/(e_i/a) \\cdot (e_{ij}/p_j)/(e_i/p)}
+                        {(e_{ij}/b_{ij})/(e_i/b_i)}
+                = \\frac{e_{ij}\\, b_{ij}}{e_i\\, b_i} \\cdot \\frac{a}{a_j}
+                  \\cdot \\frac{p}{p_j}
+
+    with :math:`e` employment, :math:`b` establishments, :math:`a` area and :math:`p`
+    population, of sector *i* in region *j* or in the country. Industrial density times
+    industrial stock, divided by relative plant size. The second form, used here, is 0 when
+    the sector has no employment or no establishment in the region (the first is then 0/0).
+    Litzenberger & Sternberg (2006), "Der Clusterindex — eine Methodik zur Identifizierung
+    regionaler Cluster am Beispiel deutscher Industriebranchen", *Geographische Zeitschrift*
+    94(4), 209–224. REAT 3.0.3's ``litzenberger()`` computes the same ratio from scalars.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region": ["a", "b"], "sector": ["x", "x"],
+    ...                   "employment": [30.0, 10.0], "establishments": [3.0, 2.0],
+    ...                   "area": [10.0, 30.0], "population": [100.0, 100.0]})
+    >>> litzenberger_sternberg(t)["cluster_index"].round(4).tolist()
+    [3.6, 0.2667]
+    """
+    who = "litzenberger_sternberg"
+    by = tuple(by)
+    values = (employment, establishments)
+    if regions is None:
+        prepared = prepare(
+            table,
+            who=who,
+            codes=(region, sector),
+            by=by,
+            values=(*values, area, population),
+        )
+        places = _regions_from_rows(prepared.table, who=who, region=region, by=by,
+                                    area=area, population=population)
+    else:
+        prepared = prepare(table, who=who, codes=(region, sector), by=by, values=values)
+        places = prepare(
+            regions,
+            who=f"{who} (regions)",
+            codes=(region,),
+            by=by,
+            values=(area, population),
+            allow_zero=False,
+        ).table.select(region, *by, area, population)
+        _check_covers(prepared.table, places, who=who, keys=[region, *by], what="regions")
+    t = prepared.table
+    country = _aggregate(places, list(by), _a=places[area].sum(), _p=places[population].sum())
+    sector_totals = t.group_by([sector, *by]).aggregate(
+        _e_i=t[employment].sum(), _b_i=t[establishments].sum()
+    )
+    if on_zero_total == "raise":
+        zero = sector_totals.filter((sector_totals._e_i == 0) | (sector_totals._b_i == 0))
+        _raise_if_any(
+            zero,
+            keys=[sector, *by],
+            message=f"{who}: every sector must have employment and establishments in the "
+            "table; got a total of 0 for {row}. Drop it, or pass on_zero_total='nan'.",
+        )
+    joined = t.join(places, [region, *by]).join(sector_totals, [sector, *by])
+    joined = _join(joined, country, list(by))
+    share = _ratio(joined[employment] * joined[establishments], joined._e_i * joined._b_i)
+    result = joined.select(
+        region,
+        sector,
+        *by,
+        cluster_index=share
+        * (joined._a.cast("float64") / joined[area])
+        * (joined._p.cast("float64") / joined[population]),
+    )
+    return finish(result, prepared, order_by=[*by, region, sector])
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The pieces the agglomeration indices share, per sector (x ``by``).
+
+    ``sectors`` has ``_e_s`` (employment), ``_plants``, ``_h`` (Σz²), ``_s2`` (Σs²),
+    ``_sx`` (Σ s x), ``_s_2x`` (Σ s(s − 2x)) and ``_x2`` (Σx² of the economy);
+    ``shares`` has ``_s`` per region x sector; ``totals`` has ``_e`` and ``_x2`` per group.
+    """
+
+    prepared: Prepared
+    sectors: ir.Table
+    shares: ir.Table
+    totals: ir.Table
+    region: str
+    sector: str
+    by: tuple[str, ...]
+
+    def check_defined(self, *, who: str, need_plants: bool) -> None:
+        hint = "Drop it, or pass on_undefined='nan'."
+        totals = self.totals
+        _raise_if_any(
+            totals.filter((totals._e == 0) | (totals._x2 >= 1.0)),
+            keys=list(self.by),
+            message=f"{who}: the economy's employment must be spread over at least two "
+            "regions; it is " + "0 or in a single region{where}. " + hint,
+        )
+        s = self.sectors
+        _raise_if_any(
+            s.filter(s._e_s == 0),
+            keys=[self.sector, *self.by],
+            message=f"{who}: every sector must have employment; got a total of 0 for {{row}}. "
+            + hint,
+        )
+        if need_plants:
+            _raise_if_any(
+                s.filter(s._h >= 1.0),
+                keys=[self.sector, *self.by],
+                message=f"{who}: γ is undefined when all of a sector's employment is in one "
+                "plant (H = 1); got it for {row}. " + hint,
+            )
+
+
+def _parts(
+    table: TableLike,
+    *,
+    who: str,
+    region: str,
+    sector: str,
+    value: str,
+    plant: str | None,
+    by: tuple[str, ...],
+    reference: TableLike | None,
+) -> _Parts:
+    codes = (region, sector) if plant is None else (region, sector, plant)
+    prepared = prepare(table, who=who, codes=codes, by=by, values=(value,), unique=False)
+    t = prepared.table
+    if plant is not None:
+        _check_plants_once(t, who=who, plant=plant, by=by)
+    keys = list(by)
+    if reference is None:
+        regional = t.group_by([region, *by]).aggregate(_e_r=t[value].sum())
+    else:
+        ref = prepare(
+            reference, who=f"{who} (reference)", codes=(region,), by=by, values=(value,)
+        ).table
+        _check_covers(t, ref, who=who, keys=[region, *by], what="reference")
+        regional = ref.group_by([region, *by]).aggregate(_e_r=ref[value].sum())
+    economy = _aggregate(regional, keys, _e=regional._e_r.sum())
+    with_x = _join(regional, economy, keys)
+    x = with_x.select(region, *by, _x=_ratio(with_x._e_r, with_x._e))
+    totals = _join(economy, _aggregate(x, keys, _x2=(x._x * x._x).sum()), keys)
+    sector_totals = t.group_by([sector, *by]).aggregate(_e_s=t[value].sum(), _plants=t.count())
+    plants = t.join(sector_totals, [sector, *by])
+    z = _ratio(plants[value], plants._e_s)
+    herfindahl = plants.group_by([sector, *by]).aggregate(_h=(z * z).sum())
+    cells = t.group_by([region, sector, *by]).aggregate(_e_rs=t[value].sum())
+    cells = cells.join(sector_totals, [sector, *by]).join(x, [region, *by])
+    shares = cells.select(region, sector, *by, _s=_ratio(cells._e_rs, cells._e_s), _x=cells._x)
+    sums = shares.group_by([sector, *by]).aggregate(
+        _s2=(shares._s * shares._s).sum(),
+        _sx=(shares._s * shares._x).sum(),
+        _s_2x=(shares._s * (shares._s - 2.0 * shares._x)).sum(),
+    )
+    sectors = sector_totals.join(herfindahl, [sector, *by]).join(sums, [sector, *by])
+    sectors = _join(sectors, totals.select(*by, "_x2"), keys)
+    return _Parts(prepared, sectors, shares, totals, region, sector, by)
+
+
+def _check_plants_once(table: ir.Table, *, who: str, plant: str, by: tuple[str, ...]) -> None:
+    keys = [plant, *by]
+    counts = table.group_by(keys).aggregate(_rows=table.count())
+    repeated = counts.filter(counts._rows > 1)
+    found = execute(repeated.limit(1))
+    if len(found):
+        raise InvalidInputError(
+            f"{who}: each plant must appear once (one row per establishment); "
+            f"got {describe_row(found.iloc[0], keys)} on {int(found.iloc[0]['_rows'])} rows"
+        )
+
+
+def _check_sectors(table: ir.Table, sectors: Sequence[str], *, who: str, sector: str) -> list[str]:
+    wanted = list(dict.fromkeys(sectors))
+    if len(wanted) < 2:
+        raise InvalidInputError(
+            f"{who}: sectors must name at least two different sectors; got {list(sectors)!r}"
+        )
+    present = set(execute(table.select(sector).distinct())[sector])
+    absent = [code for code in wanted if code not in present]
+    if absent:
+        raise InvalidInputError(
+            f"{who}: sectors {absent!r} are not in the table's column {sector!r}"
+        )
+    return wanted
+
+
+def _regions_from_rows(
+    table: ir.Table, *, who: str, region: str, by: tuple[str, ...], area: str, population: str
+) -> ir.Table:
+    places = table.group_by([region, *by]).aggregate(
+        **{area: table[area].min(), population: table[population].min()},
+        _area_max=table[area].max(),
+        _population_max=table[population].max(),
+    )
+    uneven = places.filter(
+        (places[area] != places._area_max) | (places[population] != places._population_max)
+    )
+    _raise_if_any(
+        uneven,
+        keys=[region, *by],
+        message=f"{who}: columns {area!r} and {population!r} must be the same on every row "
+        "of a region; they differ for {row}. Pass them as a separate regions= table.",
+    )
+    places = places.select(region, *by, area, population)
+    prepare(places, who=who, codes=(region,), by=by, values=(area, population), allow_zero=False)
+    return places
+
+
+def _check_covers(
+    table: ir.Table, other: ir.Table, *, who: str, keys: list[str], what: str
+) -> None:
+    missing = table.select(*keys).distinct().anti_join(other.select(*keys).distinct(), keys)
+    _raise_if_any(
+        missing,
+        keys=keys,
+        message=f"{who}: the {what} table must have a row for every region of the table; "
+        "got none for {row}",
+    )
+
+
+def _raise_if_any(rows: ir.Table, *, keys: list[str], message: str) -> None:
+    """Raise ``message`` (with ``{row}`` or ``{where}`` filled in) when ``rows`` is not empty."""
+    found = execute(rows.limit(1))
+    if len(found):
+        row = describe_row(found.iloc[0], keys)
+        raise InvalidInputError(message.format(row=row, where=f" ({row})" if row else ""))
+
+
+def _aggregate(table: ir.Table, keys: list[str], **metrics: ir.Value) -> ir.Table:
+    return table.group_by(keys).aggregate(**metrics) if keys else table.aggregate(**metrics)
+
+
+def _join(left: ir.Table, right: ir.Table, keys: list[str]) -> ir.Table:
+    return left.join(right, keys) if keys else left.cross_join(right)
+
+
+def _names(by: Sequence[str], suffix: str = "") -> list[str]:
+    """Private names for the ``by`` keys during a self-join, so they cannot collide."""
+    return [f"_by{i}{suffix}" for i in range(len(by))]
+
+
+def _keys(table: ir.Table, by: Sequence[str], suffix: str = "") -> dict[str, ir.Value]:
+    return {name: table[key] for name, key in zip(_names(by, suffix), by, strict=True)}
+
+
+def _same(left: ir.Table, right: ir.Table, by: Sequence[str]) -> list[ir.BooleanValue]:
+    return [
+        left[a] == right[b] for a, b in zip(_names(by), _names(by, "_2"), strict=True)
+    ]
+
+
+__all__ = ["coagglomeration", "ellison_glaeser", "litzenberger_sternberg", "maurel_sedillot"]
+
+# Keep MissingColumnsError importable from here for the docs' error table.
+_ = MissingColumnsError
+_ = ibis
