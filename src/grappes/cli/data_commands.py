@@ -78,17 +78,15 @@ def check(
     if not problems:
         console.print(f"[green]✓[/] {path}: no problem found ({kind}).")
         return
-    table = Table(title=f"{path}: {len(problems)} problem(s)", show_lines=False)
-    for column in ("row", "column", "expected", "found"):
-        table.add_column(column, overflow="fold")
+    # One line per problem, as compilers do: readable at any terminal width, and greppable.
     for problem in problems:
-        table.add_row(
-            "" if problem.row is None else str(problem.row),
-            problem.column or "",
-            problem.expected,
-            problem.found,
-        )
-    errors.print(table)
+        errors.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    errors.print(
+        f"{path}: {len(problems)} problem(s) found; nothing was loaded.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
     raise typer.Exit(EXIT_INPUT)
 
 

@@ -1,0 +1,145 @@
+"""The ``grappes`` command: help, exit codes, no tracebacks, files written whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from grappes.cli.app import app
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_help_explains_itself() -> None:
+    code, output = _run("--help")
+    assert code == 0
+    for command in ("map", "data", "indicators"):
+        assert command in output
+    assert "grappes map --demo" in output
+
+
+def test_version() -> None:
+    code, output = _run("--version")
+    assert code == 0
+    assert output.startswith("grappes ")
+
+
+def test_map_demo_writes_three_reports(tmp_path: Path) -> None:
+    code, output = _run("map", "--demo", "--output", str(tmp_path))
+    assert code == 0, output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "grappes-morocco-specialisation.ar.html",
+        "grappes-morocco-specialisation.en.html",
+        "grappes-morocco-specialisation.fr.html",
+    ]
+    assert "report written" in output
+
+
+def test_map_without_demo_is_refused_clearly(tmp_path: Path) -> None:
+    code, output = _run("map", "--output", str(tmp_path))
+    assert code == 1
+    assert "--demo" in output
+    assert "Traceback" not in output
+    assert not list(tmp_path.iterdir())
+
+
+def test_map_unknown_language(tmp_path: Path) -> None:
+    code, output = _run("map", "--demo", "--lang", "de", "--output", str(tmp_path))
+    assert code == 1
+    assert "expected one of fr, ar, en; got 'de'" in output
+
+
+def test_data_info_names_sources_and_licences() -> None:
+    code, output = _run("data", "info")
+    assert code == 0
+    assert "HCP" in output
+    assert "CC BY 4.0" in output
+    assert "ODbL" in output
+
+
+def _employment_csv(path: Path, rows: list[str]) -> Path:
+    path.write_text("region,sector,year,employment\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_data_check_good_file(tmp_path: Path) -> None:
+    path = _employment_csv(tmp_path / "good.csv", ["MA-01,C,2024,10", "MA-06,C,2024,20"])
+    code, output = _run("data", "check", str(path), "--kind", "employment")
+    assert code == 0, output
+    assert "no problem" in output
+
+
+def test_data_check_lists_every_problem(tmp_path: Path) -> None:
+    path = _employment_csv(
+        tmp_path / "bad.csv",
+        ["MA-01,C,2024,-5", "MA-99,C,2024,20", "MA-06,ZZ,2024,abc"],
+    )
+    code, output = _run("data", "check", str(path), "--kind", "employment")
+    assert code == 1
+    assert "Traceback" not in output
+    # one line per problem: a negative, an unknown region, an unknown sector, a non-number
+    for needle in ("-5", "MA-99", "ZZ", "abc"):
+        assert needle in output, needle
+    assert "4 problem" in output or "problems" in output
+
+
+def test_data_check_missing_file(tmp_path: Path) -> None:
+    code, output = _run("data", "check", str(tmp_path / "nope.csv"), "--kind", "employment")
+    assert code == 1
+    assert "nope.csv" in output
+    assert "Traceback" not in output
+
+
+def test_data_check_unknown_kind(tmp_path: Path) -> None:
+    path = _employment_csv(tmp_path / "good.csv", ["MA-01,C,2024,10"])
+    code, output = _run("data", "check", str(path), "--kind", "salaries")
+    assert code == 1
+    assert "employment, establishments or actors" in output
+
+
+def test_indicators_location_quotient_csv_to_parquet(tmp_path: Path) -> None:
+    source = tmp_path / "emp.csv"
+    pd.DataFrame(
+        {
+            "region": ["01", "01", "02", "02"],
+            "sector": ["C", "G", "C", "G"],
+            "year": [2024] * 4,
+            "employment": [10.0, 30.0, 30.0, 30.0],
+        }
+    ).to_csv(source, index=False)
+    target = tmp_path / "lq.parquet"
+    code, output = _run(
+        "indicators", "location_quotient", "-i", str(source), "-o", str(target), "--by", "year"
+    )
+    assert code == 0, output
+    result = pd.read_parquet(target).set_index(["region", "sector"])
+    # region '01' keeps its leading zero: codes are read as text
+    # LQ(01, C) = (10/40) / (40/100) = 0.625
+    assert result.loc[("01", "C"), "location_quotient"] == pytest.approx(0.625)
+
+
+def test_indicators_unknown_name_suggests(tmp_path: Path) -> None:
+    code, output = _run("indicators", "location_quotien", "-i", "x.csv", "-o", "y.csv")
+    assert code == 1
+    assert "location_quotient" in output
+
+
+def test_indicators_bad_input_names_the_row(tmp_path: Path) -> None:
+    source = tmp_path / "emp.csv"
+    source.write_text("region,sector,employment\nMA-01,C,5\nMA-02,C,-1\n", encoding="utf-8")
+    code, output = _run(
+        "indicators", "location_quotient", "-i", str(source), "-o", str(tmp_path / "o.csv")
+    )
+    assert code == 1
+    assert "non-negative" in output
+    assert "MA-02" in output
+    assert not (tmp_path / "o.csv").exists()
