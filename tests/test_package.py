@@ -9,20 +9,9 @@ from grappes.settings import Settings
 from tests.conftest import ROOT
 
 
-def test_import_loads_no_data_and_is_fast() -> None:
-    code = (
-        "import time, sys; t = time.perf_counter(); import grappes, grappes.data.geography, "
-        "grappes.data.morocco, grappes.data.sectors; "
-        "print(time.perf_counter() - t); "
-        "print(int('pandas' in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, _pandas = out.stdout.split()
-    # The bar: `import grappes` under a second. Measured here ~0.3 s with pandas.
-    assert float(seconds) < 1.0
-
-
 def test_import_grappes_alone_imports_no_heavy_library() -> None:
+    # `import grappes` must stay cheap (the bar is under a second; benchmarks/startup.py
+    # measures it): it may not pull in the heavy libraries, which load when first used.
     code = (
         "import sys, grappes; "
         "print(sorted(m for m in ('pandas', 'ibis', 'duckdb', 'geopandas') if m in sys.modules))"

@@ -29,13 +29,13 @@ _STATIC = (
         "CC BY 4.0 (HCP); LGPL-2.1 (pycountry data)",
     ),
     Entry(
-        "geography.boundaries (Morocco)",
+        "boundaries (Morocco)",
         "12 regions and 75 provinces of Morocco with French, Arabic and English labels",
         "Elastic Maps Service, from OpenStreetMap",
         "ODbL 1.0 — © OpenStreetMap contributors",
     ),
     Entry(
-        "geography.boundaries (Maghreb)",
+        "boundaries (Maghreb)",
         "First-level divisions of Algeria (48), Tunisia, Libya, Mauritania and Western Sahara",
         "Natural Earth 10m admin-1, via Elastic Maps Service",
         "public domain (Natural Earth)",

@@ -18,7 +18,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from grappes import __version__
-from grappes.data import geography, morocco, sectors
+from grappes.data import boundaries, geography, morocco, sectors
 from grappes.i18n import LANGUAGE_NAMES, check_language, direction, pick, translator
 from grappes.indicators import location_quotient
 from grappes.reports import choropleth
@@ -71,7 +71,7 @@ def specialisation_report(*, language: str = "fr") -> str:
         str(r.code): pick(language, fr=r.name_fr, ar=r.name_ar, en=r.name_en)
         for r in regions.itertuples()
     }
-    shapes = geography.boundaries(country="MA", level="region")
+    shapes = boundaries.boundaries(country="MA", level="region")
     establishments = morocco.establishments(level="region")
     employment = morocco.employment(level="region")
     panels = [
@@ -120,7 +120,7 @@ def specialisation_report(*, language: str = "fr") -> str:
         fmt2=lambda value: fmt(value, 2),
         version=__version__,
         today=dt.date.today().isoformat(),
-        western_sahara=geography.WESTERN_SAHARA_CONVENTION,
+        western_sahara=boundaries.WESTERN_SAHARA_CONVENTION,
     )
 
 

@@ -1,10 +1,13 @@
 """Rebuild the bundled boundary files from the shared source files (a maintainer's script).
 
 Not part of the library and never imported by it: it documents, and can repeat, how every
-file of this folder was made. Run from the repository root::
+file of ``src/grappes/data/bundled/boundaries`` was made. Run it from anywhere::
 
-    .venv/bin/python src/grappes/data/bundled/boundaries/make_boundaries.py \
-        /work/shared/data/boundaries
+    .venv/bin/python tools/make_boundaries.py [SOURCE]
+
+``SOURCE`` is the folder of shared source files, by default ``../shared/data/boundaries``
+beside the repository root; the files are written into the bundled folder of the repository
+this script sits in, whatever the working directory.
 
 It reads the Elastic (OpenStreetMap, ODbL) files for Morocco and the Natural Earth admin-1
 files for the Maghreb, writes ``ma_province_crosswalk.csv`` (the 75 ISO 3166-2 province codes
@@ -12,7 +15,7 @@ beside HCP's province codes), ``ma_region_labels.csv`` (the OSM labels of the 12
 three gzipped GeoJSON files whose coordinates are snapped to a 1e-4 degree grid (about
 11 m) with :func:`shapely.set_precision`, which keeps every polygon valid. The crosswalk is
 matched on names once, here; every pair was checked by hand and is checked by geometry in
-``tests/data/test_geography.py`` (each province lies in the polygon of its HCP region). The
+``tests/data/test_boundaries.py`` (each province lies in the polygon of its HCP region). The
 library only reads the CSV.
 """
 
@@ -34,7 +37,9 @@ import pycountry
 import shapely
 
 GRID = 1e-4
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "grappes" / "data" / "bundled" / "boundaries"
+SOURCE = ROOT.parent / "shared" / "data" / "boundaries"
 
 #: Pairs the name matcher cannot settle alone: ISO 3166-2 code -> HCP province code.
 #: Every other pair is the unique best name match (ratio >= 0.85, checked below).
@@ -116,18 +121,18 @@ def _write(frame: gpd.GeoDataFrame, name: str) -> None:
         for code, g in zip(frame["code"], frame.geometry, strict=True)
     ]
     text = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
-    (HERE / name).write_bytes(gzip.compress(text.encode(), mtime=0))
+    (OUT / name).write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
 def main(source: Path) -> None:
-    """Write the crosswalk and the three boundary files into this folder."""
+    """Write the crosswalk and the three boundary files into the bundled folder."""
     table = crosswalk(source)
-    table.to_csv(HERE / "ma_province_crosswalk.csv", index=False)
+    table.to_csv(OUT / "ma_province_crosswalk.csv", index=False)
 
     regions = gpd.read_file(source / "elastic_morocco_regions_v1.geo.json")
     labels = regions[["iso_3166_2", "label_en", "label_fr", "label_ar"]].sort_values("iso_3166_2")
     labels.columns = pd.Index(["iso_code", "label_en_osm", "label_fr_osm", "label_ar_osm"])
-    labels.to_csv(HERE / "ma_region_labels.csv", index=False)
+    labels.to_csv(OUT / "ma_region_labels.csv", index=False)
     regions = regions.rename(columns={"iso_3166_2": "code"})[["code", "geometry"]]
     _write(_snap(regions.sort_values("code")), "ma_regions_osm.geojson.gz")
 
@@ -154,4 +159,4 @@ def main(source: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE)

