@@ -16,6 +16,8 @@ so a notebook user never has to think about engines.
 from __future__ import annotations
 
 import functools
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grappes.errors import ConfigurationError
@@ -81,9 +83,13 @@ def _spark(master: str) -> BaseBackend:
             f"GRAPPES_ENGINE={master!r} needs Apache Spark: pip install 'grappes[spark]' "
             "(and a Java 17 runtime)"
         ) from error
+    builder = SparkSession.builder.master(master).appName("grappes")
+    if master.startswith("local"):
+        # A local session would otherwise create ./spark-warehouse wherever it is started.
+        warehouse = Path(tempfile.gettempdir()) / "grappes-spark-warehouse"
+        builder = builder.config("spark.sql.warehouse.dir", str(warehouse))
     session = (
-        SparkSession.builder.master(master)
-        .appName("grappes")
+        builder
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")

@@ -6,6 +6,16 @@ after the indicator. pandas in gives pandas out; an Ibis table in (DuckDB, Polar
 gives a lazy Ibis table out, computed by that engine.
 """
 
+from grappes.indicators.complexity import complexity_outlook, eci, pci
+from grappes.indicators.relatedness import proximity, rca, relatedness_density
 from grappes.indicators.specialisation import location_quotient
 
-__all__ = ["location_quotient"]
+__all__ = [
+    "complexity_outlook",
+    "eci",
+    "location_quotient",
+    "pci",
+    "proximity",
+    "rca",
+    "relatedness_density",
+]

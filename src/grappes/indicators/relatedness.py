@@ -24,6 +24,8 @@ from grappes.errors import InvalidInputError
 from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
 from grappes.indicators.specialisation import location_quotient
 
+__all__ = ["proximity", "rca", "relatedness_density"]
+
 Diagonal = Literal["one", "zero", "omit"]
 Scale = Literal["share", "percent"]
 NoPresence = Literal["raise", "nan"]
@@ -291,7 +293,11 @@ def relatedness_density(
     a, b = f"{sector}_a", f"{sector}_b"
     # With the diagonal at zero a sector adds nothing to its own sums: leaving it out is the same.
     phi = _proximity(
-        present, region=region, sector=sector, by=by, diagonal="one" if diagonal == "one" else "omit"
+        present,
+        region=region,
+        sector=sector,
+        by=by,
+        diagonal="one" if diagonal == "one" else "omit",
     )
     totals = phi.group_by([*by, b]).aggregate(_total=phi.proximity.sum())
     if on_no_presence == "raise":
