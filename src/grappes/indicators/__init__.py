@@ -7,15 +7,24 @@ gives a lazy Ibis table out, computed by that engine.
 """
 
 from grappes.indicators.complexity import complexity_outlook, eci, pci
+from grappes.indicators.concentration import gini, herfindahl, hoover, locational_gini, theil
+from grappes.indicators.diversity import entropy
 from grappes.indicators.relatedness import proximity, rca, relatedness_density
-from grappes.indicators.specialisation import location_quotient
+from grappes.indicators.specialisation import krugman, location_quotient
 
 __all__ = [
     "complexity_outlook",
     "eci",
+    "entropy",
+    "gini",
+    "herfindahl",
+    "hoover",
+    "krugman",
     "location_quotient",
+    "locational_gini",
     "pci",
     "proximity",
     "rca",
     "relatedness_density",
+    "theil",
 ]
