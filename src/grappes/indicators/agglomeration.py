@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import ibis
 import ibis.expr.types as ir
 
 from grappes.engine import execute
-from grappes.errors import InvalidInputError, MissingColumnsError
+from grappes.errors import InvalidInputError
 from grappes.indicators.inputs import Prepared, TableLike, describe_row, finish, prepare
 from grappes.indicators.specialisation import _ratio
 
@@ -98,7 +97,7 @@ def ellison_glaeser(
     ...                        "sector": ["x", "x", "x", "y", "y", "y"],
     ...                        "employment": [10.0, 10.0, 10.0, 10.0, 10.0, 10.0]})
     >>> ellison_glaeser(plants)[["sector", "gamma"]].round(4).values.tolist()
-    [['x', 0.4783], ['y', 0.1304]]
+    [['x', 0.4545], ['y', 0.4545]]
     """
     who = "ellison_glaeser"
     parts = _parts(
@@ -178,7 +177,7 @@ def maurel_sedillot(
     ...                        "sector": ["x", "x", "x", "y", "y", "y"],
     ...                        "employment": [10.0, 10.0, 10.0, 10.0, 10.0, 10.0]})
     >>> maurel_sedillot(plants)["gamma_ms"].round(4).tolist()
-    [0.4783, 0.1304]
+    [1.0, -0.0909]
     """
     who = "maurel_sedillot"
     parts = _parts(
@@ -286,35 +285,39 @@ def coagglomeration(
         wanted = _check_sectors(parts.prepared.table, sectors, who=who, sector=sector)
         chosen = chosen.filter(chosen[sector].isin(wanted))
     shares = parts.shares
-    left = shares.select(_a=shares[sector], _r=shares[region], _sa=shares._s, **_keys(shares, by))
-    right = shares.select(_b=shares[sector], _r2=shares[region], _sb=shares._s, **_keys(shares, by, "_2"))
-    common = left.join(
-        right,
-        [left._r == right._r2, left._a < right._b, *_same(left, right, by)],
+    a_side = shares.select(_a=shares[sector], _r=shares[region], _sa=shares._s, **_keys(shares, by))
+    b_side = shares.select(
+        _b=shares[sector], _r_b=shares[region], _sb=shares._s, **_keys(shares, by, "_b")
     )
-    products = common.group_by(["_a", "_b", *_names(by)]).aggregate(_p=(common._sa * common._sb).sum())
+    # Equality joins, then a filter: Ibis' Polars backend joins on equalities only.
+    common = a_side.join(b_side, [a_side._r == b_side._r_b, *_same(a_side, b_side, by)])
+    common = common.filter(common._a < common._b)
+    products = common.group_by(
+        _pa=common._a, _pb=common._b, **_keys(common, by, "_p", source=_names(by))
+    ).aggregate(_p=(common._sa * common._sb).sum())
     first = chosen.select(_a=chosen[sector], _sx_a=chosen._sx, _x2=chosen._x2, **_keys(chosen, by))
-    second = chosen.select(_b=chosen[sector], _sx_b=chosen._sx, **_keys(chosen, by, "_2"))
-    pairs = first.join(second, [first._a < second._b, *_same(first, second, by)])
-    pairs = pairs.select("_a", "_b", "_sx_a", "_sx_b", "_x2", *_names(by))
-    with_products = pairs.left_join(
-        products.rename({"_pa": "_a", "_pb": "_b", **{f"{n}_p": n for n in _names(by)}}),
+    second = chosen.select(_b=chosen[sector], _sx_b=chosen._sx, **_keys(chosen, by, "_b"))
+    pairs = first.join(second, _same(first, second, by)) if by else first.cross_join(second)
+    pairs = pairs.filter(pairs._a < pairs._b).select(
+        "_a", "_b", "_sx_a", "_sx_b", "_x2", *_names(by)
+    )
+    w = pairs.left_join(
+        products,
         [
-            pairs._a == products._a,
-            pairs._b == products._b,
-            *(pairs[n] == products[n] for n in _names(by)),
+            pairs._a == products._pa,
+            pairs._b == products._pb,
+            *(pairs[a] == products[b] for a, b in zip(_names(by), _names(by, "_p"), strict=True)),
         ],
     )
-    w = with_products
     # Two sectors that share no region have Σ_r s_ra s_rb = 0: an empty sum, not a repair.
-    product = w._p.fill_null(0.0)
-    numerator = product - w._sx_a - w._sx_b + w._x2
+    numerator = w._p.fill_null(0.0) - w._sx_a - w._sx_b + w._x2
     result = w.select(
-        **{sector + "_a": w._a, sector + "_b": w._b},
-        **{key: w[_names(by)[i]] for i, key in enumerate(by)},
+        sector_a=w._a,
+        sector_b=w._b,
+        **{key: w[name] for key, name in zip(by, _names(by), strict=True)},
         coagglomeration=_ratio(numerator, 1.0 - w._x2),
     )
-    return finish(result, parts.prepared, order_by=[*by, f"{sector}_a", f"{sector}_b"])
+    return finish(result, parts.prepared, order_by=[*by, "sector_a", "sector_b"])
 
 
 def litzenberger_sternberg(
@@ -406,8 +409,9 @@ def litzenberger_sternberg(
             by=by,
             values=(*values, area, population),
         )
-        places = _regions_from_rows(prepared.table, who=who, region=region, by=by,
-                                    area=area, population=population)
+        places = _regions_from_rows(
+            prepared.table, who=who, region=region, by=by, area=area, population=population
+        )
     else:
         prepared = prepare(table, who=who, codes=(region, sector), by=by, values=values)
         places = prepare(
@@ -452,40 +456,42 @@ class _Parts:
 
     ``sectors`` has ``_e_s`` (employment), ``_plants``, ``_h`` (Σz²), ``_s2`` (Σs²),
     ``_sx`` (Σ s x), ``_s_2x`` (Σ s(s − 2x)) and ``_x2`` (Σx² of the economy);
-    ``shares`` has ``_s`` per region x sector; ``totals`` has ``_e`` and ``_x2`` per group.
+    ``_e`` (the economy's employment); ``shares`` has ``_s`` per region x sector.
     """
 
     prepared: Prepared
     sectors: ir.Table
     shares: ir.Table
-    totals: ir.Table
     region: str
     sector: str
     by: tuple[str, ...]
 
     def check_defined(self, *, who: str, need_plants: bool) -> None:
-        hint = "Drop it, or pass on_undefined='nan'."
-        totals = self.totals
-        _raise_if_any(
-            totals.filter((totals._e == 0) | (totals._x2 >= 1.0)),
-            keys=list(self.by),
-            message=f"{who}: the economy's employment must be spread over at least two "
-            "regions; it is " + "0 or in a single region{where}. " + hint,
-        )
+        """Raise on the first undefined index found (one query for every cause)."""
         s = self.sectors
-        _raise_if_any(
-            s.filter(s._e_s == 0),
-            keys=[self.sector, *self.by],
-            message=f"{who}: every sector must have employment; got a total of 0 for {{row}}. "
-            + hint,
-        )
+        undefined = (s._e == 0) | (s._x2 >= 1.0) | (s._e_s == 0)
         if need_plants:
-            _raise_if_any(
-                s.filter(s._h >= 1.0),
-                keys=[self.sector, *self.by],
-                message=f"{who}: γ is undefined when all of a sector's employment is in one "
-                "plant (H = 1); got it for {row}. " + hint,
+            undefined = undefined | (s._h >= 1.0)
+        found = execute(s.filter(undefined).limit(1))
+        if not len(found):
+            return
+        row = found.iloc[0]
+        hint = "Drop it, or pass on_undefined='nan'."
+        if row["_e"] == 0 or row["_x2"] >= 1.0:
+            where = describe_row(row, list(self.by))
+            raise InvalidInputError(
+                f"{who}: the economy's employment must be spread over at least two regions; "
+                f"it is 0 or in a single region{f' ({where})' if where else ''}. {hint}"
             )
+        named = describe_row(row, [self.sector, *self.by])
+        if row["_e_s"] == 0:
+            raise InvalidInputError(
+                f"{who}: every sector must have employment; got a total of 0 for {named}. {hint}"
+            )
+        raise InvalidInputError(
+            f"{who}: γ is undefined when all of a sector's employment is in one plant (H = 1); "
+            f"got it for {named}. {hint}"
+        )
 
 
 def _parts(
@@ -530,8 +536,8 @@ def _parts(
         _s_2x=(shares._s * (shares._s - 2.0 * shares._x)).sum(),
     )
     sectors = sector_totals.join(herfindahl, [sector, *by]).join(sums, [sector, *by])
-    sectors = _join(sectors, totals.select(*by, "_x2"), keys)
-    return _Parts(prepared, sectors, shares, totals, region, sector, by)
+    sectors = _join(sectors, totals.select(*by, "_e", "_x2"), keys)
+    return _Parts(prepared, sectors, shares, region, sector, by)
 
 
 def _check_plants_once(table: ir.Table, *, who: str, plant: str, by: tuple[str, ...]) -> None:
@@ -596,11 +602,10 @@ def _check_covers(
 
 
 def _raise_if_any(rows: ir.Table, *, keys: list[str], message: str) -> None:
-    """Raise ``message`` (with ``{row}`` or ``{where}`` filled in) when ``rows`` is not empty."""
+    """Raise ``message`` (its ``{row}`` naming the first row) when ``rows`` is not empty."""
     found = execute(rows.limit(1))
     if len(found):
-        row = describe_row(found.iloc[0], keys)
-        raise InvalidInputError(message.format(row=row, where=f" ({row})" if row else ""))
+        raise InvalidInputError(message.format(row=describe_row(found.iloc[0], keys)))
 
 
 def _aggregate(table: ir.Table, keys: list[str], **metrics: ir.Value) -> ir.Table:
@@ -616,18 +621,16 @@ def _names(by: Sequence[str], suffix: str = "") -> list[str]:
     return [f"_by{i}{suffix}" for i in range(len(by))]
 
 
-def _keys(table: ir.Table, by: Sequence[str], suffix: str = "") -> dict[str, ir.Value]:
-    return {name: table[key] for name, key in zip(_names(by, suffix), by, strict=True)}
+def _keys(
+    table: ir.Table, by: Sequence[str], suffix: str = "", *, source: Sequence[str] | None = None
+) -> dict[str, ir.Value]:
+    """The ``by`` columns of ``table`` (or its ``source`` columns) under private names."""
+    columns = by if source is None else source
+    return {name: table[key] for name, key in zip(_names(by, suffix), columns, strict=True)}
 
 
 def _same(left: ir.Table, right: ir.Table, by: Sequence[str]) -> list[ir.BooleanValue]:
-    return [
-        left[a] == right[b] for a, b in zip(_names(by), _names(by, "_2"), strict=True)
-    ]
+    return [left[a] == right[b] for a, b in zip(_names(by), _names(by, "_b"), strict=True)]
 
 
 __all__ = ["coagglomeration", "ellison_glaeser", "litzenberger_sternberg", "maurel_sedillot"]
-
-# Keep MissingColumnsError importable from here for the docs' error table.
-_ = MissingColumnsError
-_ = ibis
