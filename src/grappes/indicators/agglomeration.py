@@ -16,8 +16,8 @@ import ibis.expr.types as ir
 
 from grappes.engine import execute
 from grappes.errors import InvalidInputError
+from grappes.indicators.expressions import ratio
 from grappes.indicators.inputs import Prepared, TableLike, describe_row, finish, prepare
-from grappes.indicators.specialisation import _ratio
 
 Undefined = Literal["raise", "nan"]
 
@@ -118,7 +118,7 @@ def ellison_glaeser(
     result = s.select(
         sector,
         *parts.by,
-        gamma=_ratio(concentration - one_minus_x2 * s._h, one_minus_x2 * (1.0 - s._h)),
+        gamma=ratio(concentration - one_minus_x2 * s._h, one_minus_x2 * (1.0 - s._h)),
         G=concentration,
         H=s._h,
         plants=s._plants,
@@ -193,8 +193,8 @@ def maurel_sedillot(
     if on_undefined == "raise":
         parts.check_defined(who=who, need_plants=True)
     s = parts.sectors
-    g_ms = _ratio(s._s2 - s._x2, 1.0 - s._x2)
-    result = s.select(sector, *parts.by, gamma_ms=_ratio(g_ms - s._h, 1.0 - s._h))
+    g_ms = ratio(s._s2 - s._x2, 1.0 - s._x2)
+    result = s.select(sector, *parts.by, gamma_ms=ratio(g_ms - s._h, 1.0 - s._h))
     return finish(result, parts.prepared, order_by=[*parts.by, sector])
 
 
@@ -315,7 +315,7 @@ def coagglomeration(
         sector_a=w._a,
         sector_b=w._b,
         **{key: w[name] for key, name in zip(by, _names(by), strict=True)},
-        coagglomeration=_ratio(numerator, 1.0 - w._x2),
+        coagglomeration=ratio(numerator, 1.0 - w._x2),
     )
     return finish(result, parts.prepared, order_by=[*by, "sector_a", "sector_b"])
 
@@ -438,7 +438,7 @@ def litzenberger_sternberg(
         )
     joined = t.join(places, [region, *by]).join(sector_totals, [sector, *by])
     joined = _join(joined, country, list(by))
-    share = _ratio(joined[employment] * joined[establishments], joined._e_i * joined._b_i)
+    share = ratio(joined[employment] * joined[establishments], joined._e_i * joined._b_i)
     result = joined.select(
         region,
         sector,
@@ -521,15 +521,15 @@ def _parts(
         regional = ref.group_by([region, *by]).aggregate(_e_r=ref[value].sum())
     economy = _aggregate(regional, keys, _e=regional._e_r.sum())
     with_x = _join(regional, economy, keys)
-    x = with_x.select(region, *by, _x=_ratio(with_x._e_r, with_x._e))
+    x = with_x.select(region, *by, _x=ratio(with_x._e_r, with_x._e))
     totals = _join(economy, _aggregate(x, keys, _x2=(x._x * x._x).sum()), keys)
     sector_totals = t.group_by([sector, *by]).aggregate(_e_s=t[value].sum(), _plants=t.count())
     plants = t.join(sector_totals, [sector, *by])
-    z = _ratio(plants[value], plants._e_s)
+    z = ratio(plants[value], plants._e_s)
     herfindahl = plants.group_by([sector, *by]).aggregate(_h=(z * z).sum())
     cells = t.group_by([region, sector, *by]).aggregate(_e_rs=t[value].sum())
     cells = cells.join(sector_totals, [sector, *by]).join(x, [region, *by])
-    shares = cells.select(region, sector, *by, _s=_ratio(cells._e_rs, cells._e_s), _x=cells._x)
+    shares = cells.select(region, sector, *by, _s=ratio(cells._e_rs, cells._e_s), _x=cells._x)
     sums = shares.group_by([sector, *by]).aggregate(
         _s2=(shares._s * shares._s).sum(),
         _sx=(shares._s * shares._x).sum(),

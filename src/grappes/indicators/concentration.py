@@ -20,16 +20,16 @@ import ibis
 import ibis.expr.types as ir
 
 from grappes.errors import InvalidInputError
-from grappes.indicators.inputs import TableLike, finish, prepare
-from grappes.indicators.specialisation import (
-    _attach,
-    _check_nonzero,
-    _dense,
-    _grouped,
-    _ratio,
-    _refuse,
-    _strict_sum,
+from grappes.indicators.expressions import (
+    attach,
+    check_nonzero,
+    dense_grid,
+    grouped,
+    ratio,
+    refuse,
+    strict_sum,
 )
+from grappes.indicators.inputs import TableLike, finish, prepare
 
 
 def hoover(
@@ -116,33 +116,33 @@ def hoover(
         ).table
         base = ref.select(region, *by, _b=ref[column].cast("float64"))
         present = t.select(region, *by).distinct()
-        _refuse(
+        refuse(
             present.anti_join(base, [region, *by]),
             who=who,
             keys=[region, *by],
             message="the reference table must give a base for every region of the table; got none",
             hint="add the region to the reference, or drop it from the table",
         )
-    dense = _dense(
+    dense = dense_grid(
         t, region=region, sector=sector, value=value, by=by, regions=base.select(region, *by)
     )
     sector_totals = dense.group_by([sector, *by]).aggregate(_s=dense._v.sum())
-    base_totals = _grouped(base, by).aggregate(_bt=base._b.sum())
+    base_totals = grouped(base, by).aggregate(_bt=base._b.sum())
     if on_zero_total == "raise":
-        _check_nonzero(sector_totals, "_s", who=who, keys=[sector, *by], what="sector")
-        _refuse(
+        check_nonzero(sector_totals, "_s", who=who, keys=[sector, *by], what="sector")
+        refuse(
             base_totals.filter(base_totals._bt == 0),
             who=who,
             keys=list(by),
             message="the base over regions has a total of 0",
             hint="pass on_zero_total='nan' to get NaN",
         )
-    joined = _attach(
+    joined = attach(
         dense.join(base, [region, *by]).join(sector_totals, [sector, *by]), base_totals, by
     )
-    gap = (_ratio(joined._v, joined._s) - _ratio(joined._b, joined._bt)).abs()
+    gap = (ratio(joined._v, joined._s) - ratio(joined._b, joined._bt)).abs()
     factor = 50.0 if scale == "percent" else 0.5
-    result = joined.group_by([sector, *by]).aggregate(hoover=_strict_sum(gap) * factor)
+    result = joined.group_by([sector, *by]).aggregate(hoover=strict_sum(gap) * factor)
     return finish(result, prepared, order_by=[*by, sector])
 
 
@@ -228,38 +228,36 @@ def locational_gini(
     by = tuple(by)
     prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     unit, part = (sector, region) if kind == "concentration" else (region, sector)
-    dense = _dense(prepared.table, region=part, sector=unit, value=value, by=by)
+    dense = dense_grid(prepared.table, region=part, sector=unit, value=value, by=by)
     unit_totals = dense.group_by([unit, *by]).aggregate(_u=dense._v.sum())
     part_totals = dense.group_by([part, *by]).aggregate(_p=dense._v.sum())
-    totals = _grouped(part_totals, by).aggregate(_t=part_totals._p.sum())
+    totals = grouped(part_totals, by).aggregate(_t=part_totals._p.sum())
     if on_zero_total == "raise":
-        _check_nonzero(unit_totals, "_u", who=who, keys=[unit, *by], what=unit)
+        check_nonzero(unit_totals, "_u", who=who, keys=[unit, *by], what=unit)
         if convention == "reat_lq":
-            _check_nonzero(part_totals, "_p", who=who, keys=[part, *by], what=part)
-    joined = _attach(
-        dense.join(unit_totals, [unit, *by]).join(part_totals, [part, *by]), totals, by
-    )
+            check_nonzero(part_totals, "_p", who=who, keys=[part, *by], what=part)
+    joined = attach(dense.join(unit_totals, [unit, *by]).join(part_totals, [part, *by]), totals, by)
     shares = joined.select(
         unit,
         part,
         *by,
-        _s=_ratio(joined._v, joined._u),
-        _x=_ratio(joined._p, joined._t),
+        _s=ratio(joined._v, joined._u),
+        _x=ratio(joined._p, joined._t),
     )
     if convention == "reat_lq":
-        shares = shares.mutate(_q=_ratio(shares._s, shares._x))
+        shares = shares.mutate(_q=ratio(shares._s, shares._x))
     other = shares.select(unit, *by, **{f"{c}2": shares[c] for c in shares.columns if c[0] == "_"})
     pairs = shares.join(other, [unit, *by])
     if convention == "krugman":
         gap = (pairs._s * pairs._x2 - pairs._s2 * pairs._x).abs()
-        result = pairs.group_by([unit, *by]).aggregate(locational_gini=_strict_sum(gap) / 4)
+        result = pairs.group_by([unit, *by]).aggregate(locational_gini=strict_sum(gap) / 4)
     else:
-        spread = pairs.group_by([unit, *by]).aggregate(_d=_strict_sum((pairs._q - pairs._q2).abs()))
+        spread = pairs.group_by([unit, *by]).aggregate(_d=strict_sum((pairs._q - pairs._q2).abs()))
         level = shares.group_by([unit, *by]).aggregate(
-            _sum=_strict_sum(shares._q), _n=shares.count().cast("float64")
+            _sum=strict_sum(shares._q), _n=shares.count().cast("float64")
         )
         both = spread.join(level, [unit, *by])
-        result = both.select(unit, *by, locational_gini=_ratio(both._d, 2 * both._n * both._sum))
+        result = both.select(unit, *by, locational_gini=ratio(both._d, 2 * both._n * both._sum))
     return finish(result, prepared, order_by=[*by, unit])
 
 
@@ -342,25 +340,25 @@ def gini(
     w = ibis.literal(1.0) if weight is None else t[weight].cast("float64")
     units = t.select(*by, _x=t[value].cast("float64"), _w=w)
     other = units.select(*by, _x2=units._x, _w2=units._w)
-    pairs = _attach(units, other, by)
-    spread = _grouped(pairs, by).aggregate(
+    pairs = attach(units, other, by)
+    spread = grouped(pairs, by).aggregate(
         _d=(pairs._w * pairs._w2 * (pairs._x - pairs._x2).abs()).sum()
     )
-    level = _grouped(units, by).aggregate(
+    level = grouped(units, by).aggregate(
         _wt=units._w.sum(), _wx=(units._w * units._x).sum(), _n=units.count().cast("float64")
     )
     if on_zero_total == "raise":
-        _refuse(
+        refuse(
             level.filter((level._wx == 0) | (level._wt == 0)),
             who=who,
             keys=list(by),
             message=f"the total of {value!r} (weighted) is 0, which leaves the Gini undefined",
             hint="pass on_zero_total='nan' to get NaN",
         )
-    both = _attach(spread, level, by)
-    coefficient = _ratio(both._d, 2 * both._wt * both._wx)
+    both = attach(spread, level, by)
+    coefficient = ratio(both._d, 2 * both._wt * both._wx)
     if normalisation == "maximum":
-        coefficient = _ratio(coefficient * both._n, both._n - 1)
+        coefficient = ratio(coefficient * both._n, both._n - 1)
     result = both.select(*by, gini=coefficient)
     return finish(result, prepared, order_by=list(by) or ["gini"])
 
@@ -435,22 +433,22 @@ def herfindahl(
     group, unit = (sector, region) if across == "regions" else (region, sector)
     shares, counts = _shares(prepared.table, group=group, unit=unit, value=value, by=by)
     if on_zero_total == "raise":
-        _check_nonzero(
+        check_nonzero(
             shares.select(group, *by, _g=shares._g).distinct(),
             "_g",
             who=who,
             keys=[group, *by],
             what=group,
         )
-    summed = shares.group_by([group, *by]).aggregate(_h=_strict_sum(shares._z * shares._z))
-    joined = _attach(summed, counts, by)
+    summed = shares.group_by([group, *by]).aggregate(_h=strict_sum(shares._z * shares._z))
+    joined = attach(summed, counts, by)
     inverse_n = 1.0 / joined._n
     result = joined.select(
         group,
         *by,
         herfindahl=joined._h,
-        herfindahl_normalised=_ratio(joined._h - inverse_n, 1.0 - inverse_n),
-        equivalent_number=_ratio(ibis.literal(1.0), joined._h),
+        herfindahl_normalised=ratio(joined._h - inverse_n, 1.0 - inverse_n),
+        equivalent_number=ratio(ibis.literal(1.0), joined._h),
     )
     return finish(result, prepared, order_by=[*by, group])
 
@@ -531,14 +529,14 @@ def theil(
     group, unit = (sector, region) if across == "regions" else (region, sector)
     shares, counts = _shares(prepared.table, group=group, unit=unit, value=value, by=by)
     if on_zero_total == "raise":
-        _check_nonzero(
+        check_nonzero(
             shares.select(group, *by, _g=shares._g).distinct(),
             "_g",
             who=who,
             keys=[group, *by],
             what=group,
         )
-    joined = _attach(shares, counts, by)
+    joined = attach(shares, counts, by)
     positive = (joined._z > 0).fill_null(False)
     # ln is only taken of positive numbers: engines differ on ln(0) (-inf, NULL or an error).
     log = ibis.ifelse(positive, joined._z * joined._n, ibis.literal(1.0)).ln()
@@ -549,19 +547,19 @@ def theil(
             ibis.null("float64"),
             ibis.ifelse(positive, joined._z * log, ibis.literal(0.0)),
         )
-        index = joined.group_by([group, *by]).aggregate(theil=_strict_sum(term))
+        index = joined.group_by([group, *by]).aggregate(theil=strict_sum(term))
         result = index.select(group, *by, "theil")
     else:
         term = ibis.ifelse(
             undefined_share, ibis.null("float64"), ibis.ifelse(positive, log, ibis.literal(0.0))
         )
         index = joined.group_by([group, *by]).aggregate(
-            _sum=_strict_sum(term),
+            _sum=strict_sum(term),
             _m=positive.cast("int64").sum().cast("float64"),
             _n=joined._n.max(),
         )
         if on_zero_value == "raise":
-            _refuse(
+            refuse(
                 index.filter(index._m < index._n),
                 who=who,
                 keys=[group, *by],
@@ -594,7 +592,7 @@ def _shares(
     values = table[value].cast("float64")
     totals = table.group_by([group, *by]).aggregate(_g=values.sum())
     units = table.select(unit, *by).distinct()
-    counts = _grouped(units, by).aggregate(_n=units.count().cast("float64"))
+    counts = grouped(units, by).aggregate(_n=units.count().cast("float64"))
     joined = table.join(totals, [group, *by])
-    shares = joined.select(group, unit, *by, _g=joined._g, _z=_ratio(joined[value], joined._g))
+    shares = joined.select(group, unit, *by, _g=joined._g, _z=ratio(joined[value], joined._g))
     return shares, counts

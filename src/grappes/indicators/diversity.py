@@ -16,8 +16,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from grappes.errors import InvalidInputError
+from grappes.indicators.expressions import check_nonzero, ratio, refuse, strict_sum
 from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
-from grappes.indicators.specialisation import _check_nonzero, _ratio, _refuse, _strict_sum
 
 #: Name of the group column of a ``hierarchy`` table.
 GROUP = "group"
@@ -102,28 +102,28 @@ def entropy(
     groups = None if hierarchy is None else _hierarchy(hierarchy, who=who, sector=sector)
     totals = t.group_by([region, *by]).aggregate(_e=t[value].cast("float64").sum())
     if on_zero_total == "raise":
-        _check_nonzero(totals, "_e", who=who, keys=[region, *by], what="region")
+        check_nonzero(totals, "_e", who=who, keys=[region, *by], what="region")
     joined = t.join(totals, [region, *by])
-    shares = joined.select(region, sector, *by, _p=_ratio(joined[value], joined._e))
+    shares = joined.select(region, sector, *by, _p=ratio(joined[value], joined._e))
     scale = math.log(2.0) if base == "2" else 1.0
     if groups is None:
         result = shares.group_by([region, *by]).aggregate(
-            entropy=_negated(_strict_sum(_information(shares._p, shares._p)), scale)
+            entropy=_negated(strict_sum(_information(shares._p, shares._p)), scale)
         )
         return finish(result, prepared, order_by=[*by, region])
     _check_grouped(t, groups, who=who, sector=sector)
     shares = shares.join(groups, sector)
-    group_shares = shares.group_by([region, GROUP, *by]).aggregate(_pg=_strict_sum(shares._p))
+    group_shares = shares.group_by([region, GROUP, *by]).aggregate(_pg=strict_sum(shares._p))
     within = shares.join(group_shares, [region, GROUP, *by])
     related = within.group_by([region, *by]).aggregate(
-        entropy=_negated(_strict_sum(_information(within._p, within._p)), scale),
+        entropy=_negated(strict_sum(_information(within._p, within._p)), scale),
         related_variety=_negated(
-            _strict_sum(_information(within._p, _ratio(within._p, within._pg))), scale
+            strict_sum(_information(within._p, ratio(within._p, within._pg))), scale
         ),
     )
     unrelated = group_shares.group_by([region, *by]).aggregate(
         unrelated_variety=_negated(
-            _strict_sum(_information(group_shares._pg, group_shares._pg)), scale
+            strict_sum(_information(group_shares._pg, group_shares._pg)), scale
         )
     )
     both = related.join(unrelated, [region, *by])
@@ -173,7 +173,7 @@ def _hierarchy(hierarchy: pd.DataFrame | Mapping[str, str], *, who: str, sector:
 
 def _check_grouped(table: ir.Table, groups: ir.Table, *, who: str, sector: str) -> None:
     sectors = table.select(sector).distinct()
-    _refuse(
+    refuse(
         sectors.anti_join(groups, sector),
         who=who,
         keys=[sector],

@@ -17,8 +17,8 @@ import ibis.expr.types as ir
 
 from grappes.engine import execute
 from grappes.errors import InvalidInputError
+from grappes.indicators.expressions import ratio
 from grappes.indicators.inputs import TableLike, describe_row, finish, plain, prepare
-from grappes.indicators.specialisation import _ratio
 
 Method = Literal["dunn", "esteban_marquillas", "arcelus", "dynamic", "gerfin"]
 Level = Literal["sector", "region"]
@@ -422,8 +422,8 @@ def _check_zeros(bases: list[ir.Table], *, who: str, method: str, region: str, s
 
 def _additive(base: ir.Table, *, method: str, region: str, sector: str) -> ir.Table:
     b = base
-    national_growth = _ratio(b._nation1, b._nation0) - 1.0
-    sector_growth = _ratio(b._sector1, b._sector0) - 1.0
+    national_growth = ratio(b._nation1, b._nation0) - 1.0
+    sector_growth = ratio(b._sector1, b._sector0) - 1.0
     national_share = b._cell0 * national_growth
     industrial_mix = b._cell0 * (sector_growth - national_growth)
     actual_change = b._cell1 - b._cell0
@@ -437,14 +437,14 @@ def _additive(base: ir.Table, *, method: str, region: str, sector: str) -> ir.Ta
         columns["regional_share"] = regional_share
         columns["net_total_shift"] = industrial_mix + regional_share
     else:
-        homothetic = b._region0 * _ratio(b._sector0, b._nation0)
+        homothetic = b._region0 * ratio(b._sector0, b._nation0)
         allocated = b._cell0 - homothetic
-        cell_growth = _ratio(b._cell1, b._cell0) - 1.0
+        cell_growth = ratio(b._cell1, b._cell0) - 1.0
         if method == "esteban_marquillas":
             columns["regional_share_homothetic"] = homothetic * (cell_growth - sector_growth)
             columns["allocation_effect"] = allocated * (cell_growth - sector_growth)
         else:
-            region_growth = _ratio(b._region1, b._region0) - 1.0
+            region_growth = ratio(b._region1, b._region0) - 1.0
             own = (cell_growth - region_growth) - (sector_growth - national_growth)
             columns["regional_growth"] = b._cell0 * (region_growth - national_growth)
             columns["regional_industry_mix"] = (
@@ -460,18 +460,18 @@ def _additive(base: ir.Table, *, method: str, region: str, sector: str) -> ir.Ta
 
 def _gerfin(base: ir.Table, *, region: str, sector: str, level: Level) -> ir.Table:
     b = base
-    national = _ratio(b._nation1, b._nation0)
+    national = ratio(b._nation1, b._nation0)
     if level == "sector":
-        sector_factor = _ratio(b._sector1, b._sector0)
-        cell_factor = _ratio(b._cell1, b._cell0)
+        sector_factor = ratio(b._sector1, b._sector0)
+        cell_factor = ratio(b._cell1, b._cell0)
         return b.select(
             region,
             sector,
-            industrial_mix=_ratio(sector_factor, national),
-            regional_share=_ratio(cell_factor, sector_factor),
-            net_total_shift=_ratio(cell_factor, national),
+            industrial_mix=ratio(sector_factor, national),
+            regional_share=ratio(cell_factor, sector_factor),
+            net_total_shift=ratio(cell_factor, national),
         )
-    expected = b.mutate(_expected=b._cell0 * _ratio(b._sector1, b._sector0), _national=national)
+    expected = b.mutate(_expected=b._cell0 * ratio(b._sector1, b._sector0), _national=national)
     r = expected.group_by(region).aggregate(
         _cell0=expected._cell0.sum(),
         _cell1=expected._cell1.sum(),
@@ -480,7 +480,7 @@ def _gerfin(base: ir.Table, *, region: str, sector: str, level: Level) -> ir.Tab
     )
     return r.select(
         region,
-        industrial_mix=_ratio(_ratio(r._expected, r._cell0), r._national),
-        regional_share=_ratio(r._cell1, r._expected),
-        net_total_shift=_ratio(_ratio(r._cell1, r._cell0), r._national),
+        industrial_mix=ratio(ratio(r._expected, r._cell0), r._national),
+        regional_share=ratio(r._cell1, r._expected),
+        net_total_shift=ratio(ratio(r._cell1, r._cell0), r._national),
     )

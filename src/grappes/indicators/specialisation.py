@@ -9,11 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-import ibis
 import ibis.expr.types as ir
 
 from grappes.engine import execute
 from grappes.errors import InvalidInputError
+from grappes.indicators.expressions import (
+    attach,
+    check_nonzero,
+    dense_grid,
+    grouped,
+    ratio,
+    refuse,
+    strict_sum,
+)
 from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
 
 
@@ -97,40 +105,19 @@ def location_quotient(
         else sector_totals.aggregate(_e=sector_totals._e_s.sum())
     )
     if on_zero_total == "raise":
-        _check_nonzero(region_totals, "_e_r", who=who, keys=[region, *by], what="region")
-        _check_nonzero(sector_totals, "_e_s", who=who, keys=[sector, *by], what="sector")
+        check_nonzero(region_totals, "_e_r", who=who, keys=[region, *by], what="region")
+        check_nonzero(sector_totals, "_e_s", who=who, keys=[sector, *by], what="sector")
     joined = t.join(region_totals, [region, *by]).join(sector_totals, [sector, *by])
     joined = joined.join(totals, list(by)) if by else joined.cross_join(totals)
-    share_in_region = _ratio(joined[value], joined._e_r)
-    share_in_economy = _ratio(joined._e_s, joined._e)
+    share_in_region = ratio(joined[value], joined._e_r)
+    share_in_economy = ratio(joined._e_s, joined._e)
     result = joined.select(
         region,
         sector,
         *by,
-        location_quotient=_ratio(share_in_region, share_in_economy),
+        location_quotient=ratio(share_in_region, share_in_economy),
     )
     return finish(result, prepared, order_by=[*by, region, sector])
-
-
-def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.FloatingValue:
-    """``numerator / denominator`` as a double, NULL where the denominator is zero.
-
-    Engines disagree on x / 0 (DuckDB gives NULL or inf, Spark NULL); a NULL that becomes
-    NaN in pandas is the one answer they can all give.
-    """
-    zero = denominator == 0
-    quotient = numerator.cast("float64") / denominator.cast("float64")
-    return ibis.ifelse(zero, ibis.null("float64"), quotient)
-
-
-def _check_nonzero(totals: ir.Table, column: str, *, who: str, keys: list[str], what: str) -> None:
-    zero = totals.filter(totals[column] == 0)
-    found = execute(zero.limit(1))
-    if len(found):
-        raise InvalidInputError(
-            f"{who}: every {what} must have a positive total; got a total of 0 for "
-            f"{describe_row(found.iloc[0], keys)}. Drop it, or pass on_zero_total='nan'."
-        )
 
 
 def _check_reference_covers(
@@ -227,15 +214,15 @@ def krugman(
     by = tuple(by)
     prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     unit, part = (region, sector) if kind == "specialisation" else (sector, region)
-    dense = _dense(prepared.table, region=unit, sector=part, value=value, by=by)
+    dense = dense_grid(prepared.table, region=unit, sector=part, value=value, by=by)
     unit_totals = dense.group_by([unit, *by]).aggregate(_u=dense._v.sum())
     part_totals = dense.group_by([part, *by]).aggregate(_p=dense._v.sum())
-    totals = _grouped(unit_totals, by).aggregate(_t=unit_totals._u.sum(), _n=unit_totals.count())
+    totals = grouped(unit_totals, by).aggregate(_t=unit_totals._u.sum(), _n=unit_totals.count())
     if on_zero_total == "raise":
-        _check_nonzero(unit_totals, "_u", who=who, keys=[unit, *by], what=unit)
+        check_nonzero(unit_totals, "_u", who=who, keys=[unit, *by], what=unit)
         if comparison == "rest":
-            rest = _attach(unit_totals, totals, by)
-            _refuse(
+            rest = attach(unit_totals, totals, by)
+            refuse(
                 rest.filter(rest._t - rest._u == 0),
                 who=who,
                 keys=[unit, *by],
@@ -243,91 +230,27 @@ def krugman(
                 hint="compare with comparison='total', or pass on_zero_total='nan'",
             )
         if comparison == "mean_of_others":
-            _refuse(
+            refuse(
                 totals.filter(totals._n < 2),
                 who=who,
                 keys=list(by),
                 message=f"comparison='mean_of_others' needs at least two values of {unit!r}",
                 hint="pass on_zero_total='nan' to get NaN",
             )
-    joined = _attach(
-        dense.join(unit_totals, [unit, *by]).join(part_totals, [part, *by]), totals, by
-    )
-    joined = joined.mutate(_share=_ratio(joined._v, joined._u))
+    joined = attach(dense.join(unit_totals, [unit, *by]).join(part_totals, [part, *by]), totals, by)
+    joined = joined.mutate(_share=ratio(joined._v, joined._u))
     if comparison == "rest":
-        joined = joined.mutate(_other=_ratio(joined._p - joined._v, joined._t - joined._u))
+        joined = joined.mutate(_other=ratio(joined._p - joined._v, joined._t - joined._u))
     elif comparison == "total":
-        joined = joined.mutate(_other=_ratio(joined._p, joined._t))
+        joined = joined.mutate(_other=ratio(joined._p, joined._t))
     else:
-        share_sums = joined.group_by([part, *by]).aggregate(_sum=_strict_sum(joined._share))
+        share_sums = joined.group_by([part, *by]).aggregate(_sum=strict_sum(joined._share))
         joined = joined.join(share_sums, [part, *by])
         joined = joined.mutate(
-            _other=_ratio(joined._sum - joined._share, (joined._n - 1).cast("float64"))
+            _other=ratio(joined._sum - joined._share, (joined._n - 1).cast("float64"))
         )
-    index = _strict_sum((joined._share - joined._other).abs())
+    index = strict_sum((joined._share - joined._other).abs())
     if normalisation == "half":
         index = index / 2
     result = joined.group_by([unit, *by]).aggregate(krugman=index)
     return finish(result, prepared, order_by=[*by, unit])
-
-
-# Private building blocks shared by the concentration and diversity indicators: they keep to
-# group-by and join forms (no window functions) so that every engine runs them.
-
-
-def _dense(
-    table: ir.Table,
-    *,
-    region: str,
-    sector: str,
-    value: str,
-    by: Sequence[str],
-    regions: ir.Table | None = None,
-) -> ir.Table:
-    """Every region x sector pair of each ``by`` group, with the value as ``_v`` (float).
-
-    A long table often leaves out the pairs with no employment; they count as zero. The
-    regions are those of the table within the ``by`` group, or those of ``regions`` (a table
-    of ``region`` and the ``by`` keys) when given; the sectors are those of the table.
-    """
-    by = list(by)
-    if regions is None:
-        regions = table.select(region, *by).distinct()
-    sectors = table.select(sector, *by).distinct()
-    grid = _attach(regions, sectors, by)
-    joined = grid.left_join(table, [region, sector, *by])
-    return joined.select(
-        grid[region],
-        grid[sector],
-        *(grid[key] for key in by),
-        _v=ibis.coalesce(joined[value].cast("float64"), ibis.literal(0.0)),
-    )
-
-
-def _attach(left: ir.Table, right: ir.Table, by: Sequence[str]) -> ir.Table:
-    """``left`` joined with ``right`` on the ``by`` keys; a cross join when there are none."""
-    return left.join(right, list(by)) if by else left.cross_join(right)
-
-
-def _grouped(table: ir.Table, by: Sequence[str]) -> ir.Table | ir.GroupedTable:
-    """``table`` grouped by ``by``, or the table itself when there are no keys, so that
-    ``.aggregate`` gives one row per group either way."""
-    return table.group_by(list(by)) if by else table
-
-
-def _strict_sum(values: ir.NumericColumn) -> ir.FloatingScalar:
-    """The sum of ``values``, NULL as soon as one of them is NULL.
-
-    SQL's SUM skips NULLs: an undefined share would vanish from the sum and leave a wrong
-    number instead of an undefined one.
-    """
-    undefined = values.isnull().cast("int64").sum() > 0
-    return ibis.ifelse(undefined, ibis.null("float64"), values.cast("float64").sum())
-
-
-def _refuse(offending: ir.Table, *, who: str, keys: Sequence[str], message: str, hint: str) -> None:
-    """Raise when ``offending`` has a row, naming the first one by its keys."""
-    found = execute(offending.limit(1))
-    if len(found):
-        where = f" for {describe_row(found.iloc[0], keys)}" if keys else ""
-        raise InvalidInputError(f"{who}: {message}{where}. {hint[0].upper()}{hint[1:]}.")
