@@ -88,7 +88,7 @@ def indicators(
     with console.status(f"Computing {name} on {input}…"):
         table = _read(connection, input, codes=codes)
         result = function(table, **kwargs)
-        _write(connection, result, output)
+        _write(result, output)
     console.print(f"[green]✓[/] {name} written to [bold]{output.resolve()}[/]")
 
 
@@ -114,20 +114,10 @@ def _read(connection: Any, path: Path, *, codes: list[str]) -> Any:
     )
 
 
-def _write(connection: Any, result: Any, path: Path) -> None:
+def _write(result: Any, path: Path) -> None:
     import pandas as pd
 
-    from grappes.errors import InvalidInputError
+    from grappes.cli.table_files import write_frame
 
     frame: pd.DataFrame = result if isinstance(result, pd.DataFrame) else result.to_pandas()
-    suffix = path.suffix.lower()
-    partial = path.with_name(path.name + ".partial")
-    if suffix == ".csv":
-        frame.to_csv(partial, index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(partial, index=False)
-    elif suffix == ".json":
-        partial.write_text(frame.to_json(orient="records", force_ascii=False), encoding="utf-8")
-    else:
-        raise InvalidInputError(f"{path}: expected .csv, .parquet or .json; got {suffix!r}")
-    partial.replace(path)
+    write_frame(frame, path)

@@ -209,7 +209,7 @@ def getis_ord(
     seed: SeedLike = None,
     alpha: float = 0.05,
     correction: Correction = "fdr",
-    transform: Transform = "r",
+    transform: Transform = "b",
     islands: Islands = "raise",
 ) -> pd.DataFrame:
     """Return the Getis–Ord local statistic of every unit, with its hot- or cold-spot label.
@@ -237,7 +237,11 @@ def getis_ord(
     correction
         ``"fdr"`` (Benjamini–Hochberg, default), ``"bonferroni"`` or ``"none"``.
     transform
-        ``"r"`` (default): row-standardised weights; ``"b"``: binary weights.
+        ``"b"`` (default): binary weights, as Ord & Getis (1995) define Gi* and as hot-spot
+        tools (ArcGIS' Hot Spot Analysis) use it; ``"r"``: row-standardised weights, esda's
+        ``G_Local`` default. With row-standardised weights the analytical z of Gi* loses its
+        meaning at the edges of a map (a corner unit and a centre unit of the same block get
+        the same z), so binary is the default here.
     islands
         Units without a neighbour: ``"raise"`` (default) or ``"drop"`` them.
 

@@ -1,0 +1,51 @@
+"""Reading and writing the plain tables the CLI exchanges (CSV, Parquet, JSON), whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from grappes.errors import InvalidInputError
+
+
+def read_frame(path: Path, *, text: Iterable[str] = ()) -> pd.DataFrame:
+    """Read a CSV (``.csv``, ``.csv.gz``) or Parquet file; ``text`` columns stay strings."""
+    if not path.exists():
+        raise InvalidInputError(f"{path}: no such file")
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        frame = pd.read_parquet(path)
+        for column in text:
+            if column in frame.columns and not pd.api.types.is_string_dtype(frame[column]):
+                raise InvalidInputError(
+                    f"{path}: column {column!r} must hold codes as text; got {frame[column].dtype}"
+                )
+        return frame
+    if name.endswith((".csv", ".csv.gz")):
+        try:
+            return pd.read_csv(path, dtype=dict.fromkeys(text, str))
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                f"{path}: expected UTF-8 text; found byte {error.object[error.start]:#04x} "
+                f"at offset {error.start}. Save the file as UTF-8."
+            ) from None
+    raise InvalidInputError(f"{path}: expected a .csv, .csv.gz or .parquet file")
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as CSV, Parquet or JSON (by suffix), whole: temporary name, rename."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".json"):
+        raise InvalidInputError(f"{path}: expected .csv, .parquet or .json; got {suffix!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    if suffix == ".csv":
+        frame.to_csv(partial, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(partial, index=False)
+    else:
+        partial.write_text(frame.to_json(orient="records", force_ascii=False), encoding="utf-8")
+    partial.replace(path)
+    return path
