@@ -89,8 +89,7 @@ def _spark(master: str) -> BaseBackend:
         warehouse = Path(tempfile.gettempdir()) / "grappes-spark-warehouse"
         builder = builder.config("spark.sql.warehouse.dir", str(warehouse))
     session = (
-        builder
-        .config("spark.ui.enabled", "false")
+        builder.config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()

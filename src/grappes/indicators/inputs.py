@@ -5,13 +5,14 @@ way it is turned into one Ibis expression, so the arithmetic is written once and
 numbers come out of every engine. A pandas table comes back as a pandas table, sorted by
 its keys; an Ibis table comes back as a lazy Ibis table that the user's engine computes.
 
-Validation runs as a couple of aggregate queries on the user's engine; the table itself is
-never collected.
+Validation runs as one aggregate query on the user's engine (value conditions, duplicate
+keys and zero totals together); only when it finds a fault does a second, small query name
+the first offending row. The table itself is never collected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias, Union
 
@@ -45,6 +46,7 @@ def prepare(
     values: Sequence[str] = (),
     unique: bool = True,
     allow_zero: bool = True,
+    positive_totals: Mapping[str, Sequence[str]] | None = None,
 ) -> Prepared:
     """Check a table for an indicator and return it as an Ibis expression.
 
@@ -64,14 +66,20 @@ def prepare(
         Whether ``codes + by`` must identify one row.
     allow_zero
         Whether a value of zero is accepted.
+    positive_totals
+        Units whose total of the first of ``values`` must be positive, as ``{what: keys}``
+        (``{"region": ["region", "year"]}``): the message reads "every *what* must have a
+        positive total" and names the first unit with a total of 0. Checked in the same
+        query as the rest, after it.
 
     Raises
     ------
     MissingColumnsError
         When a column is missing.
     InvalidInputError
-        For a non-string code, a missing or non-numeric value, a negative value, or duplicate
-        keys; the message names the column and the first offending row by its keys.
+        For a non-string code, a missing or non-numeric value, a negative value, duplicate
+        keys, or a zero total; the message names the column and the first offending row by
+        its keys.
     """
     kind: Literal["pandas", "ibis"]
     if isinstance(table, pd.DataFrame):
@@ -88,9 +96,15 @@ def prepare(
     keys = [*codes, *by]
     _check_columns(expression.schema(), who=who, needed=[*keys, *values])
     _check_types(expression.schema(), who=who, codes=codes, values=values)
-    _check_values(expression, who=who, keys=keys, values=values, allow_zero=allow_zero)
-    if unique:
-        _check_unique(expression, who=who, keys=keys)
+    _validate(
+        expression,
+        who=who,
+        keys=keys,
+        values=values,
+        allow_zero=allow_zero,
+        unique=unique,
+        positive_totals=dict(positive_totals or {}),
+    )
     return Prepared(expression, kind)
 
 
@@ -157,14 +171,11 @@ def _check_types(
             )
 
 
-def _check_values(
-    table: ir.Table,
-    *,
-    who: str,
-    keys: Sequence[str],
-    values: Sequence[str],
-    allow_zero: bool,
-) -> None:
+def _conditions(
+    table: ir.Table, *, keys: Sequence[str], values: Sequence[str], allow_zero: bool
+) -> list[tuple[ir.BooleanColumn, str]]:
+    """Each row-level fault as a boolean column and the message that names it, in the order
+    they are reported."""
     conditions: dict[str, tuple[ir.BooleanColumn, str]] = {}
     for column in keys:
         conditions[f"missing:{column}"] = (
@@ -183,15 +194,54 @@ def _check_values(
             negative.fill_null(False),
             f"column {column!r} must be {wanted}",
         )
-    if not conditions:
-        return
-    counts = execute(
-        table.aggregate(
-            **{f"c{i}": cond.cast("int64").sum() for i, (cond, _) in enumerate(conditions.values())}
-        )
-    )
-    for i, (condition, message) in enumerate(conditions.values()):
-        count = counts.iloc[0][f"c{i}"]
+    return list(conditions.values())
+
+
+def _validate(
+    table: ir.Table,
+    *,
+    who: str,
+    keys: Sequence[str],
+    values: Sequence[str],
+    allow_zero: bool,
+    unique: bool,
+    positive_totals: dict[str, Sequence[str]],
+) -> None:
+    """Every check of :func:`prepare` in one aggregate query; the details only on a fault.
+
+    With keys to check (duplicates, zero totals) the table is grouped by its keys once and
+    everything is read from those groups: a duplicate is a group of more than one row, a
+    unit's total is the sum of its groups'.
+    """
+    conditions = _conditions(table, keys=keys, values=values, allow_zero=allow_zero)
+    flags = {f"_c{i}": cond.cast("int64").sum() for i, (cond, _) in enumerate(conditions)}
+    unique = unique and bool(keys)
+    if positive_totals and not values:
+        raise ValueError("positive_totals needs a value column")  # a programming error
+    if not unique and not positive_totals:
+        if not flags:
+            return
+        summary = table.aggregate(**flags)
+    else:
+        metrics: dict[str, ir.Scalar] = {"_rows": table.count(), **flags}
+        if positive_totals:
+            metrics["_total"] = table[values[0]].sum()
+        groups = table.group_by(list(keys)).aggregate(**metrics)
+        parts = [
+            groups.aggregate(
+                _duplicated=(groups._rows > 1).cast("int64").sum(),
+                **{name: groups[name].sum() for name in flags},
+            )
+        ]
+        for i, unit in enumerate(positive_totals.values()):
+            totals = groups.group_by(list(unit)).aggregate(_t=groups._total.sum())
+            parts.append(totals.aggregate(**{f"_z{i}": (totals._t == 0).cast("int64").sum()}))
+        summary = parts[0]
+        for part in parts[1:]:
+            summary = summary.cross_join(part)
+    row = execute(summary).iloc[0]
+    for i, (condition, message) in enumerate(conditions):
+        count = row[f"_c{i}"]
         if pd.isna(count) or int(count) == 0:
             continue
         first = execute(table.filter(condition).limit(1)).iloc[0]
@@ -200,15 +250,26 @@ def _check_values(
         raise InvalidInputError(
             f"{who}: {message}; got {int(count)} offending row(s) (first: {shown}; {found})"
         )
+    if unique and _count(row["_duplicated"]):
+        _raise_duplicates(table, who=who, keys=keys, n=_count(row["_duplicated"]))
+    for i, (what, unit) in enumerate(positive_totals.items()):
+        if _count(row[f"_z{i}"]):
+            totals = table.group_by(list(unit)).aggregate(_t=table[values[0]].sum())
+            first = execute(totals.filter(totals._t == 0).limit(1)).iloc[0]
+            raise InvalidInputError(
+                f"{who}: every {what} must have a positive total; got a total of 0 for "
+                f"{describe_row(first, unit)}. Drop it, or pass on_zero_total='nan'."
+            )
 
 
-def _check_unique(table: ir.Table, *, who: str, keys: Sequence[str]) -> None:
+def _count(value: object) -> int:
+    """A count from a one-row summary: NULL (no rows at all) counts as 0."""
+    return 0 if pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _raise_duplicates(table: ir.Table, *, who: str, keys: Sequence[str], n: int) -> None:
     groups = table.group_by(list(keys)).aggregate(_rows=table.count())
     duplicated = groups.filter(groups._rows > 1)
-    summary = execute(duplicated.aggregate(n=duplicated.count(), extra=duplicated._rows.sum()))
-    n = int(summary.iloc[0]["n"])
-    if n == 0:
-        return
     first = execute(duplicated.limit(1)).iloc[0]
     raise InvalidInputError(
         f"{who}: ({', '.join(keys)}) must identify one row; {n} key(s) appear more than once "

@@ -88,36 +88,66 @@ def location_quotient(
     """
     who = "location_quotient"
     by = tuple(by)
-    prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
+    checked = on_zero_total == "raise"
+    totals = {"region": [region, *by]} if checked else {}
+    if checked and reference is None:
+        totals["sector"] = [sector, *by]
+    prepared = prepare(
+        table, who=who, codes=(region, sector), by=by, values=(value,), positive_totals=totals
+    )
     t = prepared.table
-    if reference is None:
-        sector_totals = t.group_by([sector, *by]).aggregate(_e_s=t[value].sum())
-    else:
+    sector_totals = None
+    if reference is not None:
         ref = prepare(
             reference, who=f"{who} (reference)", codes=(sector,), by=by, values=(value,)
         ).table
         sector_totals = ref.group_by([sector, *by]).aggregate(_e_s=ref[value].sum())
         _check_reference_covers(t, sector_totals, who=who, keys=[sector, *by])
+        if checked:
+            check_nonzero(sector_totals, "_e_s", who=who, keys=[sector, *by], what="sector")
+    result = location_quotient_expression(
+        t, region=region, sector=sector, value=value, by=by, sector_totals=sector_totals
+    )
+    return finish(result, prepared, order_by=[*by, region, sector])
+
+
+def location_quotient_expression(
+    table: ir.Table,
+    *,
+    region: str,
+    sector: str,
+    value: str,
+    by: Sequence[str],
+    sector_totals: ir.Table | None = None,
+) -> ir.Table:
+    """The location quotient of a table already checked by :func:`prepare`, as an Ibis
+    expression: ``region``, ``sector``, the ``by`` keys and ``location_quotient``, NULL
+    where a total is zero. No query runs.
+
+    For indicators built on the LQ (RCA, relatedness, complexity) that have validated their
+    input once already. ``sector_totals`` (``sector``, the ``by`` keys and ``_e_s``) replaces
+    the table's own sector totals.
+    """
+    t = table
+    by = list(by)
+    if sector_totals is None:
+        sector_totals = t.group_by([sector, *by]).aggregate(_e_s=t[value].sum())
     region_totals = t.group_by([region, *by]).aggregate(_e_r=t[value].sum())
     totals = (
-        sector_totals.group_by(list(by)).aggregate(_e=sector_totals._e_s.sum())
+        sector_totals.group_by(by).aggregate(_e=sector_totals._e_s.sum())
         if by
         else sector_totals.aggregate(_e=sector_totals._e_s.sum())
     )
-    if on_zero_total == "raise":
-        check_nonzero(region_totals, "_e_r", who=who, keys=[region, *by], what="region")
-        check_nonzero(sector_totals, "_e_s", who=who, keys=[sector, *by], what="sector")
     joined = t.join(region_totals, [region, *by]).join(sector_totals, [sector, *by])
-    joined = joined.join(totals, list(by)) if by else joined.cross_join(totals)
+    joined = joined.join(totals, by) if by else joined.cross_join(totals)
     share_in_region = ratio(joined[value], joined._e_r)
     share_in_economy = ratio(joined._e_s, joined._e)
-    result = joined.select(
+    return joined.select(
         region,
         sector,
         *by,
         location_quotient=ratio(share_in_region, share_in_economy),
     )
-    return finish(result, prepared, order_by=[*by, region, sector])
 
 
 def _check_reference_covers(
