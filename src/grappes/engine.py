@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grappes.errors import ConfigurationError
@@ -85,9 +84,10 @@ def _spark(master: str) -> BaseBackend:
         ) from error
     builder = SparkSession.builder.master(master).appName("grappes")
     if master.startswith("local"):
-        # A local session would otherwise create ./spark-warehouse wherever it is started.
-        warehouse = Path(tempfile.gettempdir()) / "grappes-spark-warehouse"
-        builder = builder.config("spark.sql.warehouse.dir", str(warehouse))
+        # A local session would otherwise create ./spark-warehouse wherever it is started;
+        # a fresh folder per process keeps tables of an earlier run from colliding.
+        warehouse = tempfile.mkdtemp(prefix="grappes-spark-warehouse-")
+        builder = builder.config("spark.sql.warehouse.dir", warehouse)
     session = (
         builder.config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")

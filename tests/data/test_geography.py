@@ -263,3 +263,11 @@ print(json.dumps({"caches": caches, "data": data,
     )
     report = json.loads(result.stdout)
     assert report == {"caches": [0] * 5, "data": [], "modules": []}
+
+
+def test_regions_of_one_country_at_every_level() -> None:
+    # The MAGHREB row has no country; filtering on a country must leave it out, not fail.
+    # Morocco: 1 country + 12 regions + 75 provinces + 1,503 communes (HCP RGPH 2024).
+    morocco = regions(country="MA")
+    assert len(morocco) == 1 + 12 + 75 + 1503
+    assert "MAGHREB" not in set(morocco["code"])

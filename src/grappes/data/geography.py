@@ -134,10 +134,11 @@ def regions(*, country: str | None = None, level: str | None = None) -> pd.DataF
     _check_choice("regions", "level", level, REGION_LEVELS)
     table = _hierarchy()
     keep = pd.Series(True, index=table.index)
+    # The Maghreb row has no country: a comparison with <NA> is "not this country".
     if country is not None:
-        keep &= table["country"] == country
+        keep &= (table["country"] == country).fillna(False).astype(bool)
     if level is not None:
-        keep &= table["level"] == level
+        keep &= (table["level"] == level).fillna(False).astype(bool)
     return table[keep.to_numpy(dtype=bool)].reset_index(drop=True)
 
 

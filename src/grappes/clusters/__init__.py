@@ -1,0 +1,22 @@
+"""Cluster mapping: which clusters a territory has, how strong, what kind, where in their life.
+
+- :func:`strong_clusters`: the US Cluster Mapping Project's strong-cluster rule.
+- :func:`star_ratings`: the European Cluster Observatory's stars (size, specialisation, focus).
+- :func:`classify_tiers`: the Danish tiers (national, regional, potentially interesting).
+- :func:`typology`: knowledge-driven vs industrial clusters (the paper's Japanese distinction).
+"""
+
+from __future__ import annotations
+
+from grappes.clusters.stars import star_ratings
+from grappes.clusters.strength import strong_clusters
+from grappes.clusters.tiers import TierClassification, classify_tiers
+from grappes.clusters.typology import typology
+
+__all__ = [
+    "TierClassification",
+    "classify_tiers",
+    "star_ratings",
+    "strong_clusters",
+    "typology",
+]
