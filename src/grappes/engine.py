@@ -16,6 +16,7 @@ so a notebook user never has to think about engines.
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,19 @@ if TYPE_CHECKING:
     import pandas as pd
     from ibis.backends import BaseBackend
 
-SPARK_PREFIXES = ("local", "spark://", "yarn", "k8s://")
+#: The Spark master URLs Grappes accepts (checked before any JVM starts).
+SPARK_MASTER = re.compile(
+    r"local(\[(\*|[1-9]\d*)(,\s*\d+)?\])?"  # local, local[N], local[*], local[N,F], local[*,F]
+    r"|local-cluster\[\d+,\s*\d+,\s*\d+\]"  # Spark's multi-process local test cluster
+    r"|spark://[^\s/:,]+(:\d+)?(,[^\s/:,]+(:\d+)?)*"  # standalone, with standby masters
+    r"|yarn"
+    r"|k8s://\S+"
+)
+
+
+def is_spark_master(name: str) -> bool:
+    """Whether ``name`` is a Spark master URL of a form Spark accepts."""
+    return SPARK_MASTER.fullmatch(name) is not None
 
 
 def connect(engine: str = "duckdb") -> BaseBackend:
@@ -64,7 +77,7 @@ def connect(engine: str = "duckdb") -> BaseBackend:
         return ibis.duckdb.connect(engine.removeprefix("duckdb://").removeprefix("/") or None)
     if engine == "polars":
         return ibis.polars.connect()
-    if engine.startswith(SPARK_PREFIXES):
+    if is_spark_master(engine):
         return _spark(engine)
     raise ConfigurationError(
         f"GRAPPES_ENGINE: expected 'duckdb', 'duckdb:///path.db', 'polars', 'local[N]', "
@@ -88,12 +101,19 @@ def _spark(master: str) -> BaseBackend:
         # a fresh folder per process keeps tables of an earlier run from colliding.
         warehouse = tempfile.mkdtemp(prefix="grappes-spark-warehouse-")
         builder = builder.config("spark.sql.warehouse.dir", warehouse)
-    session = (
+    builder = (
         builder.config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
-        .getOrCreate()
     )
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:
+        raise ConfigurationError(
+            f"GRAPPES_ENGINE={master!r}: Spark could not start ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else 'no message'}). Check the master "
+            "URL and that Java 17 is installed."
+        ) from error
     return ibis.pyspark.connect(session)
 
 

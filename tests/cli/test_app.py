@@ -143,3 +143,15 @@ def test_indicators_bad_input_names_the_row(tmp_path: Path) -> None:
     assert "non-negative" in output
     assert "MA-02" in output
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_brackets_in_messages_are_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A message quoting 'local[x]' must show the brackets, not read them as Rich markup.
+    monkeypatch.setenv("GRAPPES_ENGINE", "local[x]")
+    source = tmp_path / "emp.csv"
+    source.write_text("region,sector,employment\nMA-01,C,5\n", encoding="utf-8")
+    code, output = _run(
+        "indicators", "location_quotient", "-i", str(source), "-o", str(tmp_path / "o.csv")
+    )
+    assert code == 3
+    assert "local[x]" in output

@@ -139,7 +139,10 @@ def test_permutation_p_values_are_esdas_for_the_same_seed() -> None:
     pd.testing.assert_frame_equal(got, again)
     g_ref = esda.G_Local(y, w, transform="R", permutations=99, seed=7, n_jobs=1)
     g_got = _in_file_order(
-        getis_ord(table, graph=w, kind="gi", permutations=99, seed=7, correction="none"), table
+        getis_ord(
+            table, graph=w, kind="gi", transform="r", permutations=99, seed=7, correction="none"
+        ),
+        table,
     )
     np.testing.assert_array_equal(g_got["p_value"], g_ref.p_sim)
     # a Generator seed is reproducible too

@@ -13,6 +13,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from grappes import __version__
 from grappes.errors import ConfigurationError, GrappesError
@@ -50,10 +51,11 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except ConfigurationError as error:
-            errors.print(f"[bold red]configuration error:[/] {error}", highlight=False)
+            # escape: a message may quote user text such as 'local[x]', which is not markup
+            errors.print(f"[bold red]configuration error:[/] {escape(str(error))}", highlight=False)
             raise typer.Exit(EXIT_CONFIGURATION) from None
         except GrappesError as error:
-            errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+            errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper

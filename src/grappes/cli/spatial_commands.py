@@ -62,6 +62,16 @@ def _distances(text: str | None) -> list[float] | None:
         ) from None
 
 
+def _executor() -> str:
+    """Where simulations run: on Spark when ``GRAPPES_ENGINE`` names a master, else threads."""
+    from grappes.settings import Settings
+
+    engine = Settings().engine
+    embedded = engine in ("duckdb", "polars") or engine.startswith("duckdb://")
+    # anything else names Spark; a malformed master is refused clearly by the executor check
+    return "threads" if embedded else engine
+
+
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -132,6 +142,7 @@ def kd(
             x=x,
             y=y,
             crs=crs,
+            executor=_executor(),
             progress=update,
         )
     if result.p_value is not None:
@@ -181,6 +192,7 @@ def marcon_puech_command(
             x=x,
             y=y,
             crs=crs,
+            executor=_executor(),
             progress=update,
         )
     _finish(result.curve, "m", output, plot, f"M — {reference}", getattr(result, "unit", ""))

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from grappes.errors import InvalidInputError
 from grappes.spatial import kernels
+from grappes.spatial.distributed import check_executor, run_batches
 from grappes.spatial.envelopes import (
     Envelope,
     band,
@@ -28,6 +29,9 @@ from grappes.spatial.envelopes import (
     simulation_seeds,
 )
 from grappes.spatial.points import bounding_diameter, prepare_points, type_masks
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 Method = Literal["auto", "exact", "binned"]
 
@@ -92,6 +96,7 @@ def duranton_overman(
     bandwidth: float | Literal["silverman"] = "silverman",
     method: Method = "auto",
     index_threshold: float | None = None,
+    executor: str | SparkSession = "threads",
     progress: Callable[[int, int], None] | None = None,
 ) -> KdResult:
     """Return the Duranton–Overman Kd curve of a sector, with its counterfactual band.
@@ -133,8 +138,14 @@ def duranton_overman(
     index_threshold
         Largest distance summed into Γ and Ψ (default: all ``distances``; Duranton and
         Overman use 180 km, the median distance between UK establishments).
+    executor
+        Where the simulations run: ``"threads"`` (this process, numba threads), a Spark master
+        URL (``"local[N]"``, ``"local[*]"``, ``"spark://host:7077"``, ``"yarn"``,
+        ``"k8s://…"``) or a running ``pyspark.sql.SparkSession``. Same result for the same
+        seed whichever runs them (see :mod:`grappes.spatial.distributed`).
     progress
-        Optional ``progress(done, total)`` callback, called after each batch of simulations.
+        Optional ``progress(done, total)`` callback, called after each batch of simulations
+        (on Spark: after each job of several batches).
 
     Returns
     -------
@@ -148,7 +159,10 @@ def duranton_overman(
         When a named column is absent.
     InvalidInputError
         For non-finite coordinates, non-string types, negative weights, an absent type,
-        fewer than two pairs, bad distances or simulation arguments.
+        fewer than two pairs, bad distances or simulation arguments (``executor`` included).
+    ConfigurationError
+        When ``executor`` names Spark and PySpark is missing, or another Spark master already
+        runs in this process.
 
     Notes
     -----
@@ -205,6 +219,7 @@ def duranton_overman(
     is_ref, is_nb = type_masks(pattern, who=who, mark=mark, reference=reference, neighbor=neighbor)
     univariate = neighbor is None or neighbor == reference
     check_simulation_arguments(who=who, n_simulations=n_simulations, envelope=envelope, level=level)
+    check_executor(executor, who=who)
     if method not in ("auto", "exact", "binned"):
         raise InvalidInputError(
             f"{who}: method must be 'auto', 'exact' or 'binned'; got {method!r}"
@@ -251,19 +266,11 @@ def duranton_overman(
         return KdResult(curve, h, None, None, None, 0, envelope, level, method, pattern.unit)
 
     seeds = simulation_seeds(seed, n_simulations)
-    sims = np.empty((n_simulations, r.size))
+    simulate: _KdExactSimulations | _KdBinnedSimulations
     if method == "exact":
-        rng_points = np.arange(px.size)
-        for s, sd in enumerate(seeds):
-            gen = np.random.default_rng(int(sd))
-            sites = gen.choice(rng_points, size=n_ref + (0 if univariate else n_nb), replace=False)
-            sx, sy = px[sites], py[sites]
-            sims[s], _ = kd_exact(
-                sx[:n_ref], sy[:n_ref], wr, sx[n_ref:], sy[n_ref:], wn,
-                univariate, weighted, r, fixed_h,
-            )  # fmt: skip
-            if progress is not None and ((s + 1) % _CHUNK == 0 or s + 1 == n_simulations):
-                progress(s + 1, n_simulations)
+        simulate = _KdExactSimulations(
+            px, py, wr, wn, n_ref, 0 if univariate else n_nb, univariate, weighted, r, fixed_h
+        )
     else:
         delta = max(3.0 * rmax / OBSERVED_BINS, h / SIMULATION_BINS_PER_BANDWIDTH)
         reach_end = max(3.0 * rmax, rmax + 10.0 * h)
@@ -276,15 +283,13 @@ def duranton_overman(
             observed,
         )  # fmt: skip
         curve = pd.DataFrame({"distance": r, "kd": observed})
-        bws = np.empty(n_simulations)
-        for start in range(0, n_simulations, _CHUNK):
-            stop = min(n_simulations, start + _CHUNK)
-            kernels.kd_simulations(
-                px, py, pw, ref_points, nb_points, univariate, weighted, delta, nbins, limit,
-                r, fixed_h, seeds[start:stop], sims[start:stop], bws[start:stop],
-            )  # fmt: skip
-            if progress is not None:
-                progress(stop, n_simulations)
+        simulate = _KdBinnedSimulations(
+            px, py, pw, ref_points, nb_points, univariate, weighted, delta, nbins, limit, r,
+            fixed_h,
+        )  # fmt: skip
+    sims = run_batches(
+        simulate, seeds, n_values=r.size, batch_size=_CHUNK, executor=executor, progress=progress
+    )
     lower, upper = band(sims, level, envelope)
     gamma = np.maximum(observed - upper, 0.0)
     psi = np.maximum(lower - observed, 0.0)
@@ -311,6 +316,63 @@ def duranton_overman(
         method=method,
         unit=pattern.unit,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _KdExactSimulations:
+    # Kd by the exact method of the patterns relabelled with each seed: a picklable callable
+    # for grappes.spatial.distributed (it is broadcast to Spark executors).
+    x: np.ndarray
+    y: np.ndarray
+    wr: np.ndarray
+    wn: np.ndarray
+    n_ref: int
+    n_nb: int
+    univariate: bool
+    weighted: bool
+    r: np.ndarray
+    fixed_h: float
+
+    def __call__(self, seeds: np.ndarray) -> np.ndarray:
+        out = np.empty((seeds.size, self.r.size))
+        all_sites = np.arange(self.x.size)
+        for s, seed in enumerate(seeds):
+            generator = np.random.default_rng(int(seed))
+            sites = generator.choice(all_sites, size=self.n_ref + self.n_nb, replace=False)
+            sx, sy = self.x[sites], self.y[sites]
+            out[s], _ = kd_exact(
+                sx[: self.n_ref], sy[: self.n_ref], self.wr, sx[self.n_ref :], sy[self.n_ref :],
+                self.wn, self.univariate, self.weighted, self.r, self.fixed_h,
+            )  # fmt: skip
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class _KdBinnedSimulations:
+    # Kd by the binned method of the patterns relabelled with each seed (numba, parallel over
+    # the seeds): a picklable callable for grappes.spatial.distributed.
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    ref_points: np.ndarray
+    nb_points: np.ndarray
+    univariate: bool
+    weighted: bool
+    delta: float
+    nbins: int
+    limit: int
+    r: np.ndarray
+    fixed_h: float
+
+    def __call__(self, seeds: np.ndarray) -> np.ndarray:
+        out = np.empty((seeds.size, self.r.size))
+        bandwidths = np.empty(seeds.size)
+        kernels.kd_simulations(
+            self.x, self.y, self.w, self.ref_points, self.nb_points, self.univariate,
+            self.weighted, self.delta, self.nbins, self.limit, self.r, self.fixed_h,
+            np.ascontiguousarray(seeds, dtype=np.int64), out, bandwidths,
+        )  # fmt: skip
+        return out
 
 
 def check_distances(distances: object, *, who: str) -> np.ndarray:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from grappes.errors import InvalidInputError
 from grappes.spatial import kernels
+from grappes.spatial.distributed import check_executor, run_batches
 from grappes.spatial.duranton_overman import _check_bandwidth, bw_nrd0, check_distances
 from grappes.spatial.envelopes import (
     Envelope,
@@ -26,6 +27,9 @@ from grappes.spatial.envelopes import (
     simulation_seeds,
 )
 from grappes.spatial.points import bounding_diameter, prepare_points, type_masks
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 Kind = Literal["M", "m"]
 _CHUNK = 32
@@ -88,6 +92,7 @@ def marcon_puech(
     crs: str | None = None,
     kind: Kind = "M",
     bandwidth: float | Literal["silverman"] = "silverman",
+    executor: str | SparkSession = "threads",
     progress: Callable[[int, int], None] | None = None,
 ) -> MResult:
     """Return Marcon–Puech's M(r) (or m(r) with ``kind="m"``) of a sector, with its band.
@@ -116,8 +121,14 @@ def marcon_puech(
     bandwidth
         For m: ``"silverman"`` (``bw.nrd0`` of the reference × neighbour distances up to
         2·max(r), from the observed pattern and kept for the simulations) or a number.
+    executor
+        Where the simulations run: ``"threads"`` (this process, numba threads), a Spark master
+        URL (``"local[N]"``, ``"local[*]"``, ``"spark://host:7077"``, ``"yarn"``,
+        ``"k8s://…"``) or a running ``pyspark.sql.SparkSession``. Same result for the same
+        seed whichever runs them (see :mod:`grappes.spatial.distributed`).
     progress
-        Optional ``progress(done, total)`` callback for the simulations.
+        Optional ``progress(done, total)`` callback for the simulations (called after each
+        batch; on Spark, after each job of several batches).
 
     Returns
     -------
@@ -129,7 +140,11 @@ def marcon_puech(
     MissingColumnsError
         When a named column is absent.
     InvalidInputError
-        For bad coordinates, types, weights, distances or simulation arguments.
+        For bad coordinates, types, weights, distances or simulation arguments (``executor``
+        included).
+    ConfigurationError
+        When ``executor`` names Spark and PySpark is missing, or another Spark master already
+        runs in this process.
 
     Notes
     -----
@@ -172,6 +187,7 @@ def marcon_puech(
     is_ref, is_nb = type_masks(pattern, who=who, mark=mark, reference=reference, neighbor=neighbor)
     univariate = neighbor is None or neighbor == reference
     check_simulation_arguments(who=who, n_simulations=n_simulations, envelope=envelope, level=level)
+    check_executor(executor, who=who)
     fixed_h = _check_bandwidth(bandwidth, who=who)
     diameter = bounding_diameter(pattern)
     if distances is None:
@@ -199,27 +215,21 @@ def marcon_puech(
         cell = float(r[-1]) + kernels.KERNEL_REACH * h
     else:
         cell = float(r[-1])
-    grid = kernels.build_grid(pattern.x, pattern.y, max(cell, 1e-12 * max(diameter, 1.0)))
-
-    def run(seeds: np.ndarray) -> np.ndarray:
-        out = np.empty((seeds.size, r.size))
-        kernels.m_simulations(
-            pattern.x, pattern.y, pattern.weights, is_ref, is_nb, univariate, *grid, r,
-            kind == "m", h if h is not None else 0.0, seeds, out,
-        )  # fmt: skip
-        return out
-
-    observed = run(np.array([-1], dtype=np.int64))[0]
+    order, starts, x0, y0, side, ncx, ncy = kernels.build_grid(
+        pattern.x, pattern.y, max(cell, 1e-12 * max(diameter, 1.0))
+    )
+    simulate = _MSimulations(
+        pattern.x, pattern.y, pattern.weights, is_ref, is_nb, univariate, order, starts, x0,
+        y0, side, ncx, ncy, r, kind == "m", h if h is not None else 0.0,
+    )  # fmt: skip
+    observed = simulate(np.array([-1], dtype=np.int64))[0]
     curve = pd.DataFrame({"distance": r, "m": observed})
     if n_simulations == 0:
         return MResult(curve, kind, h, None, 0, envelope, level, pattern.unit)
     seeds = simulation_seeds(seed, n_simulations)
-    sims = np.empty((n_simulations, r.size))
-    for start in range(0, n_simulations, _CHUNK):
-        stop = min(n_simulations, start + _CHUNK)
-        sims[start:stop] = run(seeds[start:stop])
-        if progress is not None:
-            progress(stop, n_simulations)
+    sims = run_batches(
+        simulate, seeds, n_values=r.size, batch_size=_CHUNK, executor=executor, progress=progress
+    )
     lower, upper = band(sims, level, envelope)
     curve = curve.assign(lower=lower, upper=upper, p_value=pointwise_p_values(observed, sims))
     return MResult(
@@ -244,6 +254,7 @@ def m(
     y: str = "y",
     crs: str | None = None,
     bandwidth: float | Literal["silverman"] = "silverman",
+    executor: str | SparkSession = "threads",
     progress: Callable[[int, int], None] | None = None,
 ) -> MResult:
     """Return the density version m(r) of Marcon–Puech's M (Lang, Marcon & Puech 2020).
@@ -263,8 +274,40 @@ def m(
     return marcon_puech(
         points, mark=mark, reference=reference, neighbor=neighbor, weight=weight,
         distances=distances, n_simulations=n_simulations, envelope=envelope, level=level,
-        seed=seed, x=x, y=y, crs=crs, kind="m", bandwidth=bandwidth, progress=progress,
+        seed=seed, x=x, y=y, crs=crs, kind="m", bandwidth=bandwidth, executor=executor,
+        progress=progress,
     )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class _MSimulations:
+    # M (or m when density) of the patterns relabelled with each seed (a negative seed keeps
+    # the observed labels): a picklable callable for grappes.spatial.distributed.
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    is_ref: np.ndarray
+    is_nb: np.ndarray
+    univariate: bool
+    order: np.ndarray
+    starts: np.ndarray
+    x0: float
+    y0: float
+    side: float
+    ncx: int
+    ncy: int
+    r: np.ndarray
+    density: bool
+    h: float
+
+    def __call__(self, seeds: np.ndarray) -> np.ndarray:
+        out = np.empty((seeds.size, self.r.size))
+        kernels.m_simulations(
+            self.x, self.y, self.w, self.is_ref, self.is_nb, self.univariate, self.order,
+            self.starts, self.x0, self.y0, self.side, self.ncx, self.ncy, self.r, self.density,
+            self.h, np.ascontiguousarray(seeds, dtype=np.int64), out,
+        )  # fmt: skip
+        return out
 
 
 def _m_bandwidth(
