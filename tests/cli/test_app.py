@@ -32,6 +32,7 @@ def test_version() -> None:
     assert output.startswith("grappes ")
 
 
+@pytest.mark.slow
 def test_map_demo_writes_three_reports(tmp_path: Path) -> None:
     code, output = _run("map", "--demo", "--output", str(tmp_path))
     assert code == 0, output

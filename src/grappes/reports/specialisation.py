@@ -107,7 +107,7 @@ def specialisation_report(*, language: str = "fr") -> str:
         lstrip_blocks=True,
     )
     template = environment.get_template("specialisation.html.j2")
-    fmt = _number_formatter(language)
+    fmt = number_formatter(language)
     return template.render(
         _=_,
         lang=language,
@@ -169,7 +169,7 @@ def _panel(
         )
         for region in wide_lq.index
     ]
-    fmt = _number_formatter(language)
+    fmt = number_formatter(language)
     maps = []
     for code in order:
         values = wide_lq[code].to_dict()
@@ -202,7 +202,7 @@ def _panel(
     )
 
 
-def _number_formatter(language: str) -> Callable[[float, int], str]:
+def number_formatter(language: str) -> Callable[[float, int], str]:
     """Numbers as a reader of ``language`` writes them (Western digits in all three)."""
     from babel.numbers import format_decimal
 
