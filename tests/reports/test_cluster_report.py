@@ -179,3 +179,11 @@ def test_provinces_counted_on_micro_cluster_maps(identification: Identification)
     provinces = members["region"].str.slice(0, 6)
     known = set(pd.Series(morocco.establishments(level="province")["region"]))
     assert set(provinces) <= known
+
+
+def test_each_dataset_keeps_its_own_sector_labels(reports: dict[str, str]) -> None:
+    # HCP's two groupings share codes but not meanings: 'industry' is B-E among the 2024
+    # establishments ("Industry") and B-C in the 2014 employment ("Mining and manufacturing").
+    captions = re.findall(r"<figcaption>([^<]*)</figcaption>", reports["en"])
+    assert captions[:4] == ["Industry", "Construction", "Commerce", "Services"]
+    assert "Mining and manufacturing" in captions[4:]

@@ -137,7 +137,11 @@ def cluster_report(
     _ = translator(language)
     fmt = number_formatter(language)
     names = _unit_names(language)
-    labels = _sector_labels(language)
+    demo = identification.origin == "demo"
+    # strong clusters and micro-clusters are computed on 2024 establishments, stars on 2014
+    # employment (see identification.py)
+    labels = _sector_labels(language, "HCP_ESTABLISHMENTS" if demo else None)
+    star_labels = _sector_labels(language, "HCP_EMPLOYMENT" if demo else None)
     map_level = _map_level(identification)
     shapes = None if map_level is None else boundaries.boundaries(country="MA", level=map_level)
     unit_shapes = shapes
@@ -145,7 +149,15 @@ def cluster_report(
         shapes = boundaries.boundaries(country="MA", level="region")
         unit_shapes = boundaries.boundaries(country="MA", level="province")
     panels = [
-        _panel(spec, _=_, names=names, labels=labels, shapes=shapes, fmt=fmt, source=source)
+        _panel(
+            spec,
+            _=_,
+            names=names,
+            labels=_sector_labels(language, spec.classification),
+            shapes=shapes,
+            fmt=fmt,
+            source=source,
+        )
         for spec in identification.specialisations
     ]
     model = ReportModel(
@@ -154,12 +166,19 @@ def cluster_report(
         strong_maps=None
         if unit_shapes is None
         else _strong_maps(identification, _=_, names=names, labels=labels, shapes=unit_shapes),
-        stars_evidence=_labelled(identification.stars_evidence, labels),
+        stars_evidence=_labelled(identification.stars_evidence, star_labels),
         micro_summary=_micro_summary(identification, labels),
         micro_maps=_micro_maps(identification, _=_, names=names, labels=labels)
         if identification.micro is not None
         else None,
-        regions=_regions(identification, _=_, names=names, labels=labels, language=language),
+        regions=_regions(
+            identification,
+            _=_,
+            names=names,
+            labels=labels,
+            star_labels=star_labels,
+            language=language,
+        ),
         unplaced=_organisations(None, language) if identification.origin == "demo" else [],
         map_level=map_level if identification.origin == "input" else "region",
     )
@@ -251,12 +270,18 @@ def _unit_names(language: str) -> dict[str, str]:
     }
 
 
-def _sector_labels(language: str) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for classification in ("HCP_ESTABLISHMENTS", "HCP_EMPLOYMENT"):
-        for g in sectors.hcp_groups(classification).itertuples():
-            labels[str(g.code)] = pick(language, fr=g.label_fr, ar=g.label_ar, en=g.label_en)
-    return labels
+def _sector_labels(language: str, classification: str | None) -> dict[str, str]:
+    """Labels of HCP's sector groups of one classification; codes stand as they are else.
+
+    One classification at a time: the two HCP groupings share codes ('industry' is B-E
+    among 2024 establishments, B-C in 2014 employment) but not their meaning.
+    """
+    if classification not in ("HCP_ESTABLISHMENTS", "HCP_EMPLOYMENT"):
+        return {}
+    return {
+        str(g.code): pick(language, fr=g.label_fr, ar=g.label_ar, en=g.label_en)
+        for g in sectors.hcp_groups(classification).itertuples()
+    }
 
 
 def _map_level(identification: Identification) -> Literal["region", "province"] | None:
@@ -461,6 +486,7 @@ def _regions(
     _: Callable[[str], str],
     names: Mapping[str, str],
     labels: Mapping[str, str],
+    star_labels: Mapping[str, str],
     language: str,
 ) -> list[RegionSection]:
     parents = identification.parents
@@ -473,8 +499,9 @@ def _regions(
             here = spec.table[spec.table["region"] == code]
             order = _sector_order(spec.classification, list(here["sector"]))
             here = here.set_index("sector").loc[order]
+            spec_labels = _sector_labels(language, spec.classification)
             rows = [
-                (labels.get(s, s), float(r["location_quotient"]), float(r[spec.value]))
+                (spec_labels.get(s, s), float(r["location_quotient"]), float(r[spec.value]))
                 for s, r in here.sort_values("location_quotient", ascending=False).iterrows()
             ]
             title = (
@@ -508,7 +535,7 @@ def _regions(
             {
                 "unit": names.get(r.region, r.region),
                 "code": r.region,
-                "sector": labels.get(r.sector, r.sector),
+                "sector": star_labels.get(r.sector, r.sector),
                 "employment": r.employment,
                 "lq": r.location_quotient,
                 "focus": r.focus,
