@@ -3,7 +3,8 @@
 The Ellison–Glaeser and Maurel–Sédillot indices compare a sector's spread over regions with
 the spread of all employment, and discount the concentration that a few large plants would
 produce by chance; coagglomeration asks the same of a pair of sectors. The
-Litzenberger–Sternberg cluster index combines density, stock and firm size in one ratio.
+Litzenberger–Sternberg cluster index, which combines density, stock and firm size in one
+ratio, lives in :mod:`grappes.indicators.cluster_index` and is importable from here too.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from grappes.engine import execute
 from grappes.errors import InvalidInputError
-from grappes.indicators.expressions import ratio
+from grappes.indicators.cluster_index import litzenberger_sternberg
+from grappes.indicators.expressions import check_covers, ratio
 from grappes.indicators.inputs import Prepared, TableLike, describe_row, finish, prepare
 
 Undefined = Literal["raise", "nan"]
@@ -62,7 +66,10 @@ def ellison_glaeser(
     pandas.DataFrame or ibis.Table
         Columns ``sector``, the ``by`` keys, ``gamma``, ``G`` (raw geographic
         concentration), ``H`` (plant Herfindahl) and ``plants`` (number of plants). Same kind
-        as ``table``; a pandas table is sorted by its keys.
+        as ``table``; a pandas table is sorted by its keys. For Ibis input with
+        ``on_undefined="raise"``, the (one row per sector) result is computed once, checked,
+        and returned as an ``ibis.memtable``, so that the establishment rows are not read
+        again; with ``"nan"`` it is a lazy expression.
 
     Raises
     ------
@@ -110,20 +117,16 @@ def ellison_glaeser(
         by=tuple(by),
         reference=reference,
     )
-    if on_undefined == "raise":
-        parts.check_defined(who=who, need_plants=True)
     s = parts.sectors
     one_minus_x2 = 1.0 - s._x2
     concentration = s._s_2x + s._x2
-    result = s.select(
-        sector,
-        *parts.by,
-        gamma=ratio(concentration - one_minus_x2 * s._h, one_minus_x2 * (1.0 - s._h)),
-        G=concentration,
-        H=s._h,
-        plants=s._plants,
-    )
-    return finish(result, parts.prepared, order_by=[*parts.by, sector])
+    columns = {
+        "gamma": ratio(concentration - one_minus_x2 * s._h, one_minus_x2 * (1.0 - s._h)),
+        "G": concentration,
+        "H": s._h,
+        "plants": s._plants,
+    }
+    return parts.finish(columns, who=who, on_undefined=on_undefined, need_plants=True)
 
 
 def maurel_sedillot(
@@ -149,7 +152,9 @@ def maurel_sedillot(
     Returns
     -------
     pandas.DataFrame or ibis.Table
-        Columns ``sector``, the ``by`` keys and ``gamma_ms``. Same kind as ``table``.
+        Columns ``sector``, the ``by`` keys and ``gamma_ms``. Same kind as ``table``
+        (an ``ibis.memtable`` for Ibis input with ``on_undefined="raise"``, as for
+        :func:`ellison_glaeser`).
 
     Raises
     ------
@@ -190,12 +195,10 @@ def maurel_sedillot(
         by=tuple(by),
         reference=reference,
     )
-    if on_undefined == "raise":
-        parts.check_defined(who=who, need_plants=True)
     s = parts.sectors
     g_ms = ratio(s._s2 - s._x2, 1.0 - s._x2)
-    result = s.select(sector, *parts.by, gamma_ms=ratio(g_ms - s._h, 1.0 - s._h))
-    return finish(result, parts.prepared, order_by=[*parts.by, sector])
+    columns = {"gamma_ms": ratio(g_ms - s._h, 1.0 - s._h)}
+    return parts.finish(columns, who=who, on_undefined=on_undefined, need_plants=True)
 
 
 def coagglomeration(
@@ -320,143 +323,14 @@ def coagglomeration(
     return finish(result, parts.prepared, order_by=[*by, "sector_a", "sector_b"])
 
 
-def litzenberger_sternberg(
-    table: TableLike,
-    *,
-    region: str = "region",
-    sector: str = "sector",
-    employment: str = "employment",
-    establishments: str = "establishments",
-    area: str = "area",
-    population: str = "population",
-    regions: TableLike | None = None,
-    by: Sequence[str] = (),
-    on_zero_total: Literal["raise", "nan"] = "raise",
-) -> TableLike:
-    """Return the Litzenberger–Sternberg cluster index of every region x sector.
-
-    Parameters
-    ----------
-    table
-        Long table, one row per region x sector (x ``by``), with employment and number of
-        establishments (pandas or Ibis).
-    region, sector, employment, establishments
-        Names of the region code, sector code, employment and establishments columns.
-    area, population
-        Names of the columns holding each region's area and population: in ``regions`` when
-        it is given, otherwise in ``table`` itself (then repeated, equal, on every row of a
-        region).
-    regions
-        Optional table of regions, one row per region (x ``by``), with ``area`` and
-        ``population``. The country's area and population are its sums, so it may list
-        regions absent from ``table``; every region of ``table`` must be in it.
-    by
-        Further key columns to compute within, such as ``("year",)``.
-    on_zero_total
-        What to do when a sector has no employment or no establishment in the whole table,
-        which leaves its index undefined: ``"raise"`` (default) or ``"nan"``.
-
-    Returns
-    -------
-    pandas.DataFrame or ibis.Table
-        Columns ``region``, ``sector``, the ``by`` keys and ``cluster_index``. Same kind as
-        ``table``.
-
-    Raises
-    ------
-    MissingColumnsError
-        When a named column is absent.
-    InvalidInputError
-        For non-string codes; missing, non-finite or negative values; area or population not
-        positive; a region whose area or population differs between rows; a region missing
-        from ``regions``; duplicate keys; a zero sector total under
-        ``on_zero_total="raise"``.
-
-    Notes
-    -----
-    .. math::
-
-        CI_{ij} = \\frac{(e_{ij}/a_j)/(e_i/a) \\cdot (e_{ij}/p_j)/(e_i/p)}
-                        {(e_{ij}/b_{ij})/(e_i/b_i)}
-                = \\frac{e_{ij}\\, b_{ij}}{e_i\\, b_i} \\cdot \\frac{a}{a_j}
-                  \\cdot \\frac{p}{p_j}
-
-    with :math:`e` employment, :math:`b` establishments, :math:`a` area and :math:`p`
-    population, of sector *i* in region *j* or in the country. Industrial density times
-    industrial stock, divided by relative plant size. The second form, used here, is 0 when
-    the sector has no employment or no establishment in the region (the first is then 0/0).
-    Litzenberger & Sternberg (2006), "Der Clusterindex — eine Methodik zur Identifizierung
-    regionaler Cluster am Beispiel deutscher Industriebranchen", *Geographische Zeitschrift*
-    94(4), 209–224. REAT 3.0.3's ``litzenberger()`` computes the same ratio from scalars.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"region": ["a", "b"], "sector": ["x", "x"],
-    ...                   "employment": [30.0, 10.0], "establishments": [3.0, 2.0],
-    ...                   "area": [10.0, 30.0], "population": [100.0, 100.0]})
-    >>> litzenberger_sternberg(t)["cluster_index"].round(4).tolist()
-    [3.6, 0.2667]
-    """
-    who = "litzenberger_sternberg"
-    by = tuple(by)
-    values = (employment, establishments)
-    if regions is None:
-        prepared = prepare(
-            table,
-            who=who,
-            codes=(region, sector),
-            by=by,
-            values=(*values, area, population),
-        )
-        places = _regions_from_rows(
-            prepared.table, who=who, region=region, by=by, area=area, population=population
-        )
-    else:
-        prepared = prepare(table, who=who, codes=(region, sector), by=by, values=values)
-        places = prepare(
-            regions,
-            who=f"{who} (regions)",
-            codes=(region,),
-            by=by,
-            values=(area, population),
-            allow_zero=False,
-        ).table.select(region, *by, area, population)
-        _check_covers(prepared.table, places, who=who, keys=[region, *by], what="regions")
-    t = prepared.table
-    country = _aggregate(places, list(by), _a=places[area].sum(), _p=places[population].sum())
-    sector_totals = t.group_by([sector, *by]).aggregate(
-        _e_i=t[employment].sum(), _b_i=t[establishments].sum()
-    )
-    if on_zero_total == "raise":
-        zero = sector_totals.filter((sector_totals._e_i == 0) | (sector_totals._b_i == 0))
-        _raise_if_any(
-            zero,
-            keys=[sector, *by],
-            message=f"{who}: every sector must have employment and establishments in the "
-            "table; got a total of 0 for {row}. Drop it, or pass on_zero_total='nan'.",
-        )
-    joined = t.join(places, [region, *by]).join(sector_totals, [sector, *by])
-    joined = _join(joined, country, list(by))
-    share = ratio(joined[employment] * joined[establishments], joined._e_i * joined._b_i)
-    result = joined.select(
-        region,
-        sector,
-        *by,
-        cluster_index=share
-        * (joined._a.cast("float64") / joined[area])
-        * (joined._p.cast("float64") / joined[population]),
-    )
-    return finish(result, prepared, order_by=[*by, region, sector])
-
-
 @dataclass(frozen=True)
 class _Parts:
     """The pieces the agglomeration indices share, per sector (x ``by``).
 
-    ``sectors`` has ``_e_s`` (employment), ``_plants``, ``_h`` (Σz²), ``_s2`` (Σs²),
-    ``_sx`` (Σ s x), ``_s_2x`` (Σ s(s − 2x)) and ``_x2`` (Σx² of the economy);
-    ``_e`` (the economy's employment); ``shares`` has ``_s`` per region x sector.
+    ``sectors`` has ``_e_s`` (employment), ``_plants``, ``_h`` (Σz² = Σe²/(Σe)²), ``_s2``
+    (Σs²), ``_sx`` (Σ s x), ``_s_2x`` (Σ s(s − 2x)) and ``_x2`` (Σx² of the economy);
+    ``_e`` (the economy's employment); ``shares`` has ``_s`` per region x sector. All of it
+    comes from one aggregation of the rows into region x sector cells (Σe, Σe², count).
     """
 
     prepared: Prepared
@@ -466,16 +340,57 @@ class _Parts:
     sector: str
     by: tuple[str, ...]
 
+    def _undefined(self, s: ir.Table, *, need_plants: bool) -> ir.BooleanValue:
+        undefined = (s._e == 0) | (s._x2 >= 1.0) | (s._e_s == 0)
+        return undefined | (s._h >= 1.0) if need_plants else undefined
+
     def check_defined(self, *, who: str, need_plants: bool) -> None:
         """Raise on the first undefined index found (one query for every cause)."""
         s = self.sectors
-        undefined = (s._e == 0) | (s._x2 >= 1.0) | (s._e_s == 0)
-        if need_plants:
-            undefined = undefined | (s._h >= 1.0)
-        found = execute(s.filter(undefined).limit(1))
-        if not len(found):
-            return
-        row = found.iloc[0]
+        found = execute(s.filter(self._undefined(s, need_plants=need_plants)).limit(1))
+        if len(found):
+            self._refuse(found.iloc[0], who=who)
+
+    def finish(
+        self,
+        columns: dict[str, ir.Value],
+        *,
+        who: str,
+        on_undefined: Undefined,
+        need_plants: bool,
+    ) -> TableLike:
+        """``sector``, the ``by`` keys and ``columns`` (expressions over ``sectors``) in the
+        caller's kind of table.
+
+        Under ``on_undefined="raise"`` they are computed once together with the columns
+        that say whether γ is defined, in the same projection, checked, and given back
+        computed (pandas, or an ``ibis.memtable`` for Ibis input): checking first and
+        computing after would read the establishment rows twice.
+        """
+        s = self.sectors
+        keys = [self.sector, *self.by]
+        result = s.select(*keys, **columns)
+        order = [*self.by, self.sector]
+        if on_undefined != "raise":
+            return finish(result, self.prepared, order_by=order)
+        checked = s.select(
+            *keys,
+            **columns,
+            _undefined=self._undefined(s, need_plants=need_plants).fill_null(False),
+            _e=s._e,
+            _x2=s._x2,
+            _e_s=s._e_s,
+        )
+        frame = execute(checked)
+        undefined = frame[frame["_undefined"]]
+        if len(undefined):
+            self._refuse(undefined.iloc[0], who=who)
+        frame = frame[list(result.columns)]
+        if self.prepared.kind == "ibis":
+            return ibis.memtable(frame)
+        return frame.sort_values(order, kind="stable").reset_index(drop=True)
+
+    def _refuse(self, row: pd.Series, *, who: str) -> None:
         hint = "Drop it, or pass on_undefined='nan'."
         if row["_e"] == 0 or row["_x2"] >= 1.0:
             where = describe_row(row, list(self.by))
@@ -511,23 +426,34 @@ def _parts(
     if plant is not None:
         _check_plants_once(t, who=who, plant=plant, by=by)
     keys = list(by)
+    e = t[value].cast("float64")
+    # The one pass over the rows: every sum below is of these region x sector cells.
+    cells = t.group_by([region, sector, *by]).aggregate(
+        _e_rs=t[value].sum(), _e2=(e * e).sum(), _n=t.count()
+    )
     if reference is None:
-        regional = t.group_by([region, *by]).aggregate(_e_r=t[value].sum())
+        regional = cells.group_by([region, *by]).aggregate(_e_r=cells._e_rs.sum())
     else:
         ref = prepare(
             reference, who=f"{who} (reference)", codes=(region,), by=by, values=(value,)
         ).table
-        _check_covers(t, ref, who=who, keys=[region, *by], what="reference")
+        check_covers(t, ref, who=who, keys=[region, *by], what="reference")
         regional = ref.group_by([region, *by]).aggregate(_e_r=ref[value].sum())
     economy = _aggregate(regional, keys, _e=regional._e_r.sum())
     with_x = _join(regional, economy, keys)
     x = with_x.select(region, *by, _x=ratio(with_x._e_r, with_x._e))
     totals = _join(economy, _aggregate(x, keys, _x2=(x._x * x._x).sum()), keys)
-    sector_totals = t.group_by([sector, *by]).aggregate(_e_s=t[value].sum(), _plants=t.count())
-    plants = t.join(sector_totals, [sector, *by])
-    z = ratio(plants[value], plants._e_s)
-    herfindahl = plants.group_by([sector, *by]).aggregate(_h=(z * z).sum())
-    cells = t.group_by([region, sector, *by]).aggregate(_e_rs=t[value].sum())
+    sums_by_sector = cells.group_by([sector, *by]).aggregate(
+        _e_s=cells._e_rs.sum(), _plants=cells._n.sum(), _sq=cells._e2.sum()
+    )
+    sector_totals = sums_by_sector.select(
+        sector,
+        *by,
+        "_e_s",
+        "_plants",
+        # H = Σ_k (e_k / E_s)² = Σ e_k² / E_s²
+        _h=ratio(sums_by_sector._sq, sums_by_sector._e_s.cast("float64") ** 2),
+    )
     cells = cells.join(sector_totals, [sector, *by]).join(x, [region, *by])
     shares = cells.select(region, sector, *by, _s=ratio(cells._e_rs, cells._e_s), _x=cells._x)
     sums = shares.group_by([sector, *by]).aggregate(
@@ -535,7 +461,7 @@ def _parts(
         _sx=(shares._s * shares._x).sum(),
         _s_2x=(shares._s * (shares._s - 2.0 * shares._x)).sum(),
     )
-    sectors = sector_totals.join(herfindahl, [sector, *by]).join(sums, [sector, *by])
+    sectors = sector_totals.join(sums, [sector, *by])
     sectors = _join(sectors, totals.select(*by, "_e", "_x2"), keys)
     return _Parts(prepared, sectors, shares, region, sector, by)
 
@@ -565,47 +491,6 @@ def _check_sectors(table: ir.Table, sectors: Sequence[str], *, who: str, sector:
             f"{who}: sectors {absent!r} are not in the table's column {sector!r}"
         )
     return wanted
-
-
-def _regions_from_rows(
-    table: ir.Table, *, who: str, region: str, by: tuple[str, ...], area: str, population: str
-) -> ir.Table:
-    places = table.group_by([region, *by]).aggregate(
-        **{area: table[area].min(), population: table[population].min()},
-        _area_max=table[area].max(),
-        _population_max=table[population].max(),
-    )
-    uneven = places.filter(
-        (places[area] != places._area_max) | (places[population] != places._population_max)
-    )
-    _raise_if_any(
-        uneven,
-        keys=[region, *by],
-        message=f"{who}: columns {area!r} and {population!r} must be the same on every row "
-        "of a region; they differ for {row}. Pass them as a separate regions= table.",
-    )
-    places = places.select(region, *by, area, population)
-    prepare(places, who=who, codes=(region,), by=by, values=(area, population), allow_zero=False)
-    return places
-
-
-def _check_covers(
-    table: ir.Table, other: ir.Table, *, who: str, keys: list[str], what: str
-) -> None:
-    missing = table.select(*keys).distinct().anti_join(other.select(*keys).distinct(), keys)
-    _raise_if_any(
-        missing,
-        keys=keys,
-        message=f"{who}: the {what} table must have a row for every region of the table; "
-        "got none for {row}",
-    )
-
-
-def _raise_if_any(rows: ir.Table, *, keys: list[str], message: str) -> None:
-    """Raise ``message`` (its ``{row}`` naming the first row) when ``rows`` is not empty."""
-    found = execute(rows.limit(1))
-    if len(found):
-        raise InvalidInputError(message.format(row=describe_row(found.iloc[0], keys)))
 
 
 def _aggregate(table: ir.Table, keys: list[str], **metrics: ir.Value) -> ir.Table:

@@ -1,11 +1,10 @@
 """Concentration and inequality: how unevenly a sector spreads over regions.
 
-Hoover's coefficient, the locational Gini, the Herfindahl index and Theil's index of a region
-x sector table, and the Gini coefficient of any column. Each is one Ibis expression made of
-group-by and join forms, so every engine computes the same numbers. The Gini coefficients
-compare every pair of units (a self-join within each group): their cost grows with the square
-of the number of regions, which is nothing for regions or provinces and a few million pairs
-per sector for Morocco's 1,500 communes.
+Hoover's coefficient, the Herfindahl index and Theil's index of a region x sector table. Each
+is one Ibis expression made of group-by and join forms, so every engine computes the same
+numbers. The locational Gini and the Gini coefficient of any column live in
+:mod:`grappes.indicators.gini_coefficients` (sorted, Lorenz-curve forms) and are importable
+from here too.
 
 Krugman's dissimilarity index lives in :mod:`grappes.indicators.specialisation` (its default
 is a specialisation index); ``kind="concentration"`` gives its concentration form.
@@ -19,7 +18,6 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
-from grappes.errors import InvalidInputError
 from grappes.indicators.expressions import (
     attach,
     check_nonzero,
@@ -29,6 +27,7 @@ from grappes.indicators.expressions import (
     refuse,
     strict_sum,
 )
+from grappes.indicators.gini_coefficients import gini, locational_gini
 from grappes.indicators.inputs import TableLike, finish, prepare
 
 
@@ -105,7 +104,16 @@ def hoover(
     """
     who = "hoover"
     by = tuple(by)
-    prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
+    checked = on_zero_total == "raise"
+    prepared = prepare(
+        table,
+        who=who,
+        codes=(region, sector),
+        by=by,
+        values=(value,),
+        # Checked in prepare's query, unless the reference must be checked first.
+        positive_totals=({"sector": [sector, *by]} if checked and reference is None else None),
+    )
     t = prepared.table
     if reference is None:
         base = t.group_by([region, *by]).aggregate(_b=t[value].sum().cast("float64"))
@@ -128,8 +136,9 @@ def hoover(
     )
     sector_totals = dense.group_by([sector, *by]).aggregate(_s=dense._v.sum())
     base_totals = grouped(base, by).aggregate(_bt=base._b.sum())
-    if on_zero_total == "raise":
-        check_nonzero(sector_totals, "_s", who=who, keys=[sector, *by], what="sector")
+    if checked:
+        if reference is not None:
+            check_nonzero(sector_totals, "_s", who=who, keys=[sector, *by], what="sector")
         refuse(
             base_totals.filter(base_totals._bt == 0),
             who=who,
@@ -144,223 +153,6 @@ def hoover(
     factor = 50.0 if scale == "percent" else 0.5
     result = joined.group_by([sector, *by]).aggregate(hoover=strict_sum(gap) * factor)
     return finish(result, prepared, order_by=[*by, sector])
-
-
-def locational_gini(
-    table: TableLike,
-    *,
-    region: str = "region",
-    sector: str = "sector",
-    value: str = "employment",
-    by: Sequence[str] = (),
-    kind: Literal["concentration", "specialisation"] = "concentration",
-    convention: Literal["krugman", "reat_lq"] = "krugman",
-    on_zero_total: Literal["raise", "nan"] = "raise",
-) -> TableLike:
-    """Return the locational Gini coefficient of every sector (or of every region).
-
-    Parameters
-    ----------
-    table
-        Long table, one row per region x sector (x ``by``): pandas or Ibis. A region x sector
-        pair with no row counts as zero.
-    region, sector, value
-        Names of the region code, sector code and value columns.
-    by
-        Further key columns to compute within, such as ``("year",)``.
-    kind
-        ``"concentration"`` (default): how unevenly each sector spreads over regions, one
-        value per sector. ``"specialisation"``: how unevenly each region's employment spreads
-        over sectors compared with the economy's sector mix, one value per region (REAT's
-        ``gini.spec`` with ``convention="reat_lq"``).
-    convention
-        ``"krugman"`` (default; Krugman 1991): the area between the locational Lorenz curve
-        and the diagonal, from 0 to 0.5; reproduces EconGeo's ``locational_gini``.
-        ``"reat_lq"``: the plain, unweighted Gini coefficient of the location quotients
-        (from 0 to 1), which ignores the regions' sizes; reproduces REAT 3.0.3's
-        ``gini.conc`` (and ``gini.spec`` with ``kind="specialisation"``).
-    on_zero_total
-        What to do when a sector (a region for ``kind="specialisation"``) has a total of zero,
-        or, with ``convention="reat_lq"``, a location quotient is undefined because a region
-        (a sector) has a total of zero: ``"raise"`` (default) or ``"nan"``.
-
-    Returns
-    -------
-    pandas.DataFrame or ibis.Table
-        Columns ``sector`` (``region`` for ``kind="specialisation"``), the ``by`` keys and
-        ``locational_gini``; same kind as ``table``, a pandas table sorted by its keys.
-
-    Raises
-    ------
-    MissingColumnsError
-        When a named column is absent.
-    InvalidInputError
-        For non-string codes, missing, non-finite or negative values, duplicate keys, or a
-        zero total under ``on_zero_total="raise"``.
-
-    Notes
-    -----
-    Sort the regions by location quotient and draw the cumulative share of the sector's
-    employment :math:`s_r = E_{rs}/E_s` against the cumulative share of total employment
-    :math:`x_r = E_r/E`; Krugman's locational Gini is the area between that curve and the
-    diagonal, which equals a pairwise sum that needs no sorting:
-
-    .. math:: G^{K}_s = \\frac{1}{4} \\sum_{r} \\sum_{r'} \\left| s_r x_{r'} - s_{r'} x_r \\right|
-
-    (half the Gini coefficient of the location quotients weighted by :math:`x_r`). With
-    ``convention="reat_lq"``, :math:`q_r = s_r / x_r` over the :math:`n` regions and
-
-    .. math:: G^{LQ}_s = \\frac{\\sum_r \\sum_{r'} |q_r - q_{r'}|}{2 n \\sum_r q_r}.
-
-    Krugman (1991), *Geography and Trade*, MIT Press, appendix D; Audretsch & Feldman (1996),
-    "R&D spillovers and the geography of innovation and production", *American Economic
-    Review* 86(3). Cost: one row per pair of regions within each sector.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"region": ["a", "a", "b", "b"], "sector": ["x", "y", "x", "y"],
-    ...                   "employment": [3.0, 1.0, 1.0, 3.0]})
-    >>> locational_gini(t)["locational_gini"].tolist()
-    [0.125, 0.125]
-    """
-    who = "locational_gini"
-    by = tuple(by)
-    prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
-    unit, part = (sector, region) if kind == "concentration" else (region, sector)
-    dense = dense_grid(prepared.table, region=part, sector=unit, value=value, by=by)
-    unit_totals = dense.group_by([unit, *by]).aggregate(_u=dense._v.sum())
-    part_totals = dense.group_by([part, *by]).aggregate(_p=dense._v.sum())
-    totals = grouped(part_totals, by).aggregate(_t=part_totals._p.sum())
-    if on_zero_total == "raise":
-        check_nonzero(unit_totals, "_u", who=who, keys=[unit, *by], what=unit)
-        if convention == "reat_lq":
-            check_nonzero(part_totals, "_p", who=who, keys=[part, *by], what=part)
-    joined = attach(dense.join(unit_totals, [unit, *by]).join(part_totals, [part, *by]), totals, by)
-    shares = joined.select(
-        unit,
-        part,
-        *by,
-        _s=ratio(joined._v, joined._u),
-        _x=ratio(joined._p, joined._t),
-    )
-    if convention == "reat_lq":
-        shares = shares.mutate(_q=ratio(shares._s, shares._x))
-    other = shares.select(unit, *by, **{f"{c}2": shares[c] for c in shares.columns if c[0] == "_"})
-    pairs = shares.join(other, [unit, *by])
-    if convention == "krugman":
-        gap = (pairs._s * pairs._x2 - pairs._s2 * pairs._x).abs()
-        result = pairs.group_by([unit, *by]).aggregate(locational_gini=strict_sum(gap) / 4)
-    else:
-        spread = pairs.group_by([unit, *by]).aggregate(_d=strict_sum((pairs._q - pairs._q2).abs()))
-        level = shares.group_by([unit, *by]).aggregate(
-            _sum=strict_sum(shares._q), _n=shares.count().cast("float64")
-        )
-        both = spread.join(level, [unit, *by])
-        result = both.select(unit, *by, locational_gini=ratio(both._d, 2 * both._n * both._sum))
-    return finish(result, prepared, order_by=[*by, unit])
-
-
-def gini(
-    table: TableLike,
-    *,
-    value: str = "employment",
-    by: Sequence[str] = (),
-    weight: str | None = None,
-    normalisation: Literal["none", "maximum"] = "none",
-    on_zero_total: Literal["raise", "nan"] = "raise",
-) -> TableLike:
-    """Return the Gini coefficient of a column over the rows of a table (within ``by`` groups).
-
-    Each row is one unit (a region, a firm, an income class); for how unevenly a sector
-    spreads over regions of different sizes, see :func:`locational_gini`.
-
-    Parameters
-    ----------
-    table
-        pandas or Ibis table, one row per unit.
-    value
-        The column whose inequality is measured.
-    by
-        Key columns to compute within, such as ``("sector", "year")``; none gives one value.
-    weight
-        Optional column of non-negative weights (the number of people in an income class, a
-        region's population): the weighted Gini coefficient (REAT 3.0.3's
-        ``gini(x, weighting=w)``).
-    normalisation
-        ``"none"`` (default): the Gini coefficient. ``"maximum"``: divided by its largest
-        possible value :math:`(n - 1)/n`, so that one unit holding everything gives 1 (REAT's
-        ``gini(x, coefnorm=TRUE)``); unweighted only. NaN for a single unit.
-    on_zero_total
-        What to do when a group has a (weighted) total of zero: ``"raise"`` (default) or
-        ``"nan"``.
-
-    Returns
-    -------
-    pandas.DataFrame or ibis.Table
-        Columns the ``by`` keys and ``gini``; same kind as ``table``.
-
-    Raises
-    ------
-    MissingColumnsError
-        When a named column is absent.
-    InvalidInputError
-        For non-string keys, missing, non-finite or negative values or weights,
-        ``normalisation="maximum"`` with a weight, or a zero total under
-        ``on_zero_total="raise"``.
-
-    Notes
-    -----
-    The mean absolute difference over all ordered pairs of units, divided by twice the mean:
-
-    .. math:: G = \\frac{\\sum_i \\sum_j w_i w_j |x_i - x_j|}{2 W \\sum_i w_i x_i},
-              \\qquad W = \\sum_i w_i
-
-    (:math:`w_i = 1` without weights, which gives :math:`\\sum\\sum |x_i - x_j| / 2n^2\\mu`).
-    Gini (1912), *Variabilità e mutabilità*. Cost: one row per pair of units within each
-    group.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"sales": [20.0, 50.0, 20.0, 10.0]})
-    >>> gini(t, value="sales")["gini"].round(6).tolist()
-    [0.3]
-    """
-    who = "gini"
-    by = tuple(by)
-    if weight is not None and normalisation == "maximum":
-        raise InvalidInputError(
-            f"{who}: normalisation='maximum' is defined for the unweighted Gini coefficient "
-            f"only; got weight={weight!r}. Drop the weight or use normalisation='none'."
-        )
-    values = (value,) if weight is None else (value, weight)
-    prepared = prepare(table, who=who, codes=(), by=by, values=values, unique=False)
-    t = prepared.table
-    w = ibis.literal(1.0) if weight is None else t[weight].cast("float64")
-    units = t.select(*by, _x=t[value].cast("float64"), _w=w)
-    other = units.select(*by, _x2=units._x, _w2=units._w)
-    pairs = attach(units, other, by)
-    spread = grouped(pairs, by).aggregate(
-        _d=(pairs._w * pairs._w2 * (pairs._x - pairs._x2).abs()).sum()
-    )
-    level = grouped(units, by).aggregate(
-        _wt=units._w.sum(), _wx=(units._w * units._x).sum(), _n=units.count().cast("float64")
-    )
-    if on_zero_total == "raise":
-        refuse(
-            level.filter((level._wx == 0) | (level._wt == 0)),
-            who=who,
-            keys=list(by),
-            message=f"the total of {value!r} (weighted) is 0, which leaves the Gini undefined",
-            hint="pass on_zero_total='nan' to get NaN",
-        )
-    both = attach(spread, level, by)
-    coefficient = ratio(both._d, 2 * both._wt * both._wx)
-    if normalisation == "maximum":
-        coefficient = ratio(coefficient * both._n, both._n - 1)
-    result = both.select(*by, gini=coefficient)
-    return finish(result, prepared, order_by=list(by) or ["gini"])
 
 
 def herfindahl(
@@ -429,17 +221,16 @@ def herfindahl(
     """
     who = "herfindahl"
     by = tuple(by)
-    prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     group, unit = (sector, region) if across == "regions" else (region, sector)
+    prepared = prepare(
+        table,
+        who=who,
+        codes=(region, sector),
+        by=by,
+        values=(value,),
+        positive_totals={group: [group, *by]} if on_zero_total == "raise" else None,
+    )
     shares, counts = _shares(prepared.table, group=group, unit=unit, value=value, by=by)
-    if on_zero_total == "raise":
-        check_nonzero(
-            shares.select(group, *by, _g=shares._g).distinct(),
-            "_g",
-            who=who,
-            keys=[group, *by],
-            what=group,
-        )
     summed = shares.group_by([group, *by]).aggregate(_h=strict_sum(shares._z * shares._z))
     joined = attach(summed, counts, by)
     inverse_n = 1.0 / joined._n
@@ -525,17 +316,16 @@ def theil(
     """
     who = "theil"
     by = tuple(by)
-    prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     group, unit = (sector, region) if across == "regions" else (region, sector)
+    prepared = prepare(
+        table,
+        who=who,
+        codes=(region, sector),
+        by=by,
+        values=(value,),
+        positive_totals={group: [group, *by]} if on_zero_total == "raise" else None,
+    )
     shares, counts = _shares(prepared.table, group=group, unit=unit, value=value, by=by)
-    if on_zero_total == "raise":
-        check_nonzero(
-            shares.select(group, *by, _g=shares._g).distinct(),
-            "_g",
-            who=who,
-            keys=[group, *by],
-            what=group,
-        )
     joined = attach(shares, counts, by)
     positive = (joined._z > 0).fill_null(False)
     # ln is only taken of positive numbers: engines differ on ln(0) (-inf, NULL or an error).
@@ -596,3 +386,6 @@ def _shares(
     joined = table.join(totals, [group, *by])
     shares = joined.select(group, unit, *by, _g=joined._g, _z=ratio(joined[value], joined._g))
     return shares, counts
+
+
+__all__ = ["gini", "herfindahl", "hoover", "locational_gini", "theil"]

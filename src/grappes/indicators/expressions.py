@@ -94,3 +94,21 @@ def refuse(offending: ir.Table, *, who: str, keys: Sequence[str], message: str, 
     if len(found):
         where = f" for {describe_row(found.iloc[0], keys)}" if keys else ""
         raise InvalidInputError(f"{who}: {message}{where}. {hint[0].upper()}{hint[1:]}.")
+
+
+def check_covers(table: ir.Table, other: ir.Table, *, who: str, keys: list[str], what: str) -> None:
+    """Raise when a key of ``table`` has no row in ``other`` (a regions or reference table)."""
+    missing = table.select(*keys).distinct().anti_join(other.select(*keys).distinct(), keys)
+    raise_if_any(
+        missing,
+        keys=keys,
+        message=f"{who}: the {what} table must have a row for every region of the table; "
+        "got none for {row}",
+    )
+
+
+def raise_if_any(rows: ir.Table, *, keys: list[str], message: str) -> None:
+    """Raise ``message`` (its ``{row}`` naming the first row) when ``rows`` is not empty."""
+    found = execute(rows.limit(1))
+    if len(found):
+        raise InvalidInputError(message.format(row=describe_row(found.iloc[0], keys)))

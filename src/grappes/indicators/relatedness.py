@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 from grappes.engine import execute
 from grappes.errors import InvalidInputError
 from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
-from grappes.indicators.specialisation import location_quotient
+from grappes.indicators.specialisation import location_quotient_expression
 
 __all__ = ["proximity", "rca", "relatedness_density"]
 
@@ -337,11 +337,8 @@ def presence(
     Shared by the complexity indicators. Under ``on_zero_total="raise"`` a zero total raises
     with ``who`` in the message; under ``"nan"`` its rows get RCA NULL and presence 0.
     """
-    lq = location_quotient(
-        table, region=region, sector=sector, value=value, by=by, on_zero_total="nan"
-    )
-    if not isinstance(lq, ir.Table):  # an Ibis table in always gives one out
-        raise TypeError("location_quotient gave a computed table for an Ibis input")
+    # The table has been through prepare already: the LQ's own validation would repeat it.
+    lq = location_quotient_expression(table, region=region, sector=sector, value=value, by=by)
     if on_zero_total == "raise":
         undefined = execute(lq.filter(lq.location_quotient.isnull()).limit(1))
         if len(undefined):

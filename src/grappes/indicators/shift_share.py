@@ -212,7 +212,12 @@ def shift_share(
     years = _years(t, who=who, year=year, start=start, end=end)
     used = years if method == "dynamic" else [years[0], years[-1]]
     current = t.filter(t[year].isin(used))
-    _check_panel(current, who=who, region=region, sector=sector, year=year, used=used)
+    # Without a reference or a grid to check in between, the panel and the zero checks are
+    # next to each other: one query runs both (the panel's fault is still reported first).
+    fold = reference is None and method not in ("esteban_marquillas", "arcelus")
+    fold = fold and on_zero == "raise"
+    if not fold:
+        _check_panel(current, who=who, region=region, sector=sector, year=year, used=used)
     if reference is None:
         national = current
     else:
@@ -240,7 +245,19 @@ def shift_share(
         )
         for y0, y1 in pairs
     ]
-    if on_zero == "raise":
+    if fold:
+        panel = _panel_gaps(current, region=region, sector=sector, year=year, used=used)
+        rows, undefined = _zero_rows(bases, method=method, region=region, sector=sector)
+        zeros = rows.filter(undefined)
+        summary = panel.aggregate(_gaps=panel.count()).cross_join(
+            zeros.aggregate(_zeros=zeros.count())
+        )
+        counts = execute(summary).iloc[0]
+        if int(counts["_gaps"]):
+            _check_panel(current, who=who, region=region, sector=sector, year=year, used=used)
+        if int(counts["_zeros"]):
+            _check_zeros(bases, who=who, method=method, region=region, sector=sector)
+    elif on_zero == "raise":
         _check_zeros(bases, who=who, method=method, region=region, sector=sector)
     keys = [region] if level == "region" else [region, sector]
     if method == "gerfin":
@@ -284,8 +301,7 @@ def _years(
 def _check_panel(
     table: ir.Table, *, who: str, region: str, sector: str, year: str, used: list[int]
 ) -> None:
-    counts = table.group_by([region, sector]).aggregate(_years=table[year].nunique())
-    gaps = execute(counts.filter(counts._years != len(used)).limit(1))
+    gaps = execute(_panel_gaps(table, region=region, sector=sector, year=year, used=used).limit(1))
     if len(gaps):
         row = gaps.iloc[0]
         raise InvalidInputError(
@@ -293,6 +309,14 @@ def _check_panel(
             f"{describe_row(row, [region, sector])} has {int(row['_years'])}. "
             "Add the missing rows (with 0 where there was no employment)."
         )
+
+
+def _panel_gaps(
+    table: ir.Table, *, region: str, sector: str, year: str, used: list[int]
+) -> ir.Table:
+    """The region x sector cells that miss one of the years ``used`` (``_years`` they have)."""
+    counts = table.group_by([region, sector]).aggregate(_years=table[year].nunique())
+    return counts.filter(counts._years != len(used))
 
 
 def _check_grid(
@@ -396,9 +420,8 @@ def _base(
     )
 
 
-def _check_zeros(bases: list[ir.Table], *, who: str, method: str, region: str, sector: str) -> None:
-    rows = bases[0] if len(bases) == 1 else ibis.union(*bases, distinct=False)
-    hint = "Drop it, or pass on_zero='nan'."
+def _zero_checks(method: str, *, region: str, sector: str) -> list[tuple[str, list[str], str]]:
+    """The base columns that must not be 0 for ``method``, their keys and their message."""
     checks: list[tuple[str, list[str], str]] = [
         ("_sector0", [sector], "the nation's start-year value of {row} is 0"),
     ]
@@ -406,7 +429,22 @@ def _check_zeros(bases: list[ir.Table], *, who: str, method: str, region: str, s
         checks.append(("_cell0", [region, sector], "the start-year value of {row} is 0"))
     if method == "gerfin":
         checks.append(("_sector1", [sector], "the nation's end-year value of {row} is 0"))
-    undefined = ibis.or_(*(rows[column] == 0 for column, _, _ in checks))
+    return checks
+
+
+def _zero_rows(
+    bases: list[ir.Table], *, method: str, region: str, sector: str
+) -> tuple[ir.Table, ir.BooleanValue]:
+    """The rows of the bases, and the condition that leaves a growth rate undefined."""
+    rows = bases[0] if len(bases) == 1 else ibis.union(*bases, distinct=False)
+    checks = _zero_checks(method, region=region, sector=sector)
+    return rows, ibis.or_(*(rows[column] == 0 for column, _, _ in checks))
+
+
+def _check_zeros(bases: list[ir.Table], *, who: str, method: str, region: str, sector: str) -> None:
+    hint = "Drop it, or pass on_zero='nan'."
+    checks = _zero_checks(method, region=region, sector=sector)
+    rows, undefined = _zero_rows(bases, method=method, region=region, sector=sector)
     found = execute(rows.filter(undefined).limit(1))
     if not len(found):
         return

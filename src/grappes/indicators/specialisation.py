@@ -89,9 +89,9 @@ def location_quotient(
     who = "location_quotient"
     by = tuple(by)
     checked = on_zero_total == "raise"
-    totals = {"region": [region, *by]} if checked else {}
-    if checked and reference is None:
-        totals["sector"] = [sector, *by]
+    # Zero totals are checked in prepare's query, unless a reference must be checked first.
+    folded = checked and reference is None
+    totals = {"region": [region, *by], "sector": [sector, *by]} if folded else {}
     prepared = prepare(
         table, who=who, codes=(region, sector), by=by, values=(value,), positive_totals=totals
     )
@@ -104,6 +104,8 @@ def location_quotient(
         sector_totals = ref.group_by([sector, *by]).aggregate(_e_s=ref[value].sum())
         _check_reference_covers(t, sector_totals, who=who, keys=[sector, *by])
         if checked:
+            region_totals = t.group_by([region, *by]).aggregate(_e_r=t[value].sum())
+            check_nonzero(region_totals, "_e_r", who=who, keys=[region, *by], what="region")
             check_nonzero(sector_totals, "_e_s", who=who, keys=[sector, *by], what="sector")
     result = location_quotient_expression(
         t, region=region, sector=sector, value=value, by=by, sector_totals=sector_totals
@@ -242,14 +244,21 @@ def krugman(
     """
     who = "krugman"
     by = tuple(by)
-    prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     unit, part = (region, sector) if kind == "specialisation" else (sector, region)
+    totals_checked = {unit: [unit, *by]} if on_zero_total == "raise" else {}
+    prepared = prepare(
+        table,
+        who=who,
+        codes=(region, sector),
+        by=by,
+        values=(value,),
+        positive_totals=totals_checked,
+    )
     dense = dense_grid(prepared.table, region=unit, sector=part, value=value, by=by)
     unit_totals = dense.group_by([unit, *by]).aggregate(_u=dense._v.sum())
     part_totals = dense.group_by([part, *by]).aggregate(_p=dense._v.sum())
     totals = grouped(unit_totals, by).aggregate(_t=unit_totals._u.sum(), _n=unit_totals.count())
     if on_zero_total == "raise":
-        check_nonzero(unit_totals, "_u", who=who, keys=[unit, *by], what=unit)
         if comparison == "rest":
             rest = attach(unit_totals, totals, by)
             refuse(
