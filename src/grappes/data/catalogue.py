@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grappes.data import benchmarks, morocco, organisations
+from grappes.data import benchmarks, communes_graph, morocco, organisations
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def entries() -> list[Entry]:
             licence=item["licence"],
             url=item.get("url", ""),
         )
-        for module in (morocco, organisations, benchmarks)
+        for module in (morocco, communes_graph, organisations, benchmarks)
         for item in module.sources()
     ]
     return [*found, *_STATIC]

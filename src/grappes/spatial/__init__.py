@@ -12,15 +12,11 @@ of areal data, and micro-clusters.
 
 from __future__ import annotations
 
+from grappes.spatial.areal_clusters import AreaMicroClusters, areal_micro_clusters
 from grappes.spatial.duranton_overman import KdResult, duranton_overman
 from grappes.spatial.hotspots import getis_ord, graph_neighbours, local_moran
 from grappes.spatial.marcon_puech import MResult, m, marcon_puech
-from grappes.spatial.micro_clusters import (
-    AreaMicroClusters,
-    MicroClusters,
-    areal_micro_clusters,
-    micro_clusters,
-)
+from grappes.spatial.micro_clusters import MicroClusters, micro_clusters
 from grappes.spatial.multiple_testing import adjust_p_values, benjamini_hochberg, bonferroni
 from grappes.spatial.ripley import RipleyResult, ripley_k, ripley_l
 

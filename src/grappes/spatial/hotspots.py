@@ -13,7 +13,7 @@ Graphs
 - a libpysal ``W`` or ``libpysal.graph.Graph`` whose ids are the region codes (only *who*
   neighbours whom is used: the weights come from ``transform``);
 - a pandas edge list with columns ``code_a`` and ``code_b`` (as
-  ``grappes.data.morocco.contiguity()`` returns and a CSV file holds), one row per pair;
+  ``grappes.data.communes_graph.contiguity()`` returns and a CSV file holds), one row per pair;
   a pair listed in both directions, or twice, is the same edge. A unit of the table that
   appears in no pair has no neighbour.
 
@@ -340,7 +340,7 @@ def graph_neighbours(
     """Return the neighbours of each code, checked against the codes of a table.
 
     The common reading of every ``graph`` form :func:`local_moran` accepts (see the module's
-    notes); used by :mod:`grappes.spatial.micro_clusters` too.
+    notes); used by :mod:`grappes.spatial.areal_clusters` too.
 
     Parameters
     ----------

