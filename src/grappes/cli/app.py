@@ -85,6 +85,7 @@ def _register() -> None:
         db_commands,
         indicator_command,
         map_command,
+        serve_command,
         spatial_commands,
     )
 
@@ -94,6 +95,7 @@ def _register() -> None:
     app.add_typer(spatial_commands.spatial, name="spatial")
     app.command(name="map")(map_command.map_report)
     app.command(name="indicators")(indicator_command.indicators)
+    app.command(name="serve")(serve_command.serve)
 
 
 _register()

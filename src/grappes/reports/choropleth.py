@@ -76,6 +76,7 @@ def svg(
     breaks: Sequence[float] = LQ_BREAKS,
     colours: Sequence[str] = LQ_COLOURS,
     tolerance: float = 0.02,
+    links: Mapping[str, str] | None = None,
 ) -> str:
     """Return an SVG choropleth of ``shapes`` coloured by ``values`` (keyed by region code).
 
@@ -91,6 +92,10 @@ def svg(
         Accessible name of the whole map (``aria-label``).
     tolerance
         Simplification tolerance in degrees (0.02° ≈ 2 km), to keep the file small.
+    links
+        Address of each code's page: its shape is then wrapped in an ``<a href>`` (SVG 2),
+        which a keyboard reaches and a click follows. Codes without an address, and every
+        code when ``links`` is ``None`` (default), are drawn without a link.
 
     Notes
     -----
@@ -112,10 +117,14 @@ def svg(
         d = _path(geometry, point)
         fill = colour_of(values.get(key), breaks, colours)
         title = escape(titles.get(key, key))
-        paths.append(
+        shape = (
             f'<path d="{d}" fill="{fill}" stroke="#555" stroke-width="0.6" '
             f'data-code="{escape(key)}"><title>{title}</title></path>'
         )
+        href = None if links is None else links.get(key)
+        if href is not None:
+            shape = f'<a href="{escape(href)}">{shape}</a>'
+        paths.append(shape)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(label)}" class="choropleth">' + "".join(paths) + "</svg>"

@@ -1,0 +1,83 @@
+"""A page and its JSON twin from one payload: HTML for people, JSON for programs.
+
+A handler computes a payload (plain records, the same the JSON twin returns) and calls
+:func:`page`; the address decides the form: ``/regions/MA-06.json`` gets the payload as
+JSON, ``/regions/MA-06`` the template rendered with it, linking to its twin.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from grappes.i18n import pick, translator
+from grappes.web.i18n import visit
+
+__all__ = ["get_session", "number", "page", "records"]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session for one request (a FastAPI dependency)."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-ready records (missing values as ``None``)."""
+    if frame.empty:
+        return []
+    text = frame.to_json(orient="records", date_format="iso", double_precision=15)
+    result: list[dict[str, Any]] = json.loads(text)
+    return result
+
+
+def number(value: object, decimals: int = 0, *, language: str = "fr") -> str:
+    """``value`` written with Western digits; thousands grouped (narrow space, or comma in en).
+
+    An absent value is written as an en dash.
+    """
+    if value is None or isinstance(value, bool):
+        return "–" if value is None else str(value)
+    if not isinstance(value, int | float) or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if language == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", "," if language == "fr" else ".")
+
+
+def page(request: Request, template: str, payload: dict[str, Any], **context: Any) -> Response:
+    """Answer with ``payload`` as JSON (address ending ``.json``) or as the rendered page."""
+    path: str = request.scope["path"]
+    if path.endswith(".json"):
+        return JSONResponse(payload)
+    where = visit(request)
+    language = where.language
+    query = f"?{where.query}" if where.query else ""
+    twin = "/index.json" if path == "/" else f"{path}.json"
+
+    def name(row: dict[str, Any], stem: str = "name") -> str:
+        return pick(
+            language, fr=row.get(f"{stem}_fr"), ar=row.get(f"{stem}_ar"), en=row.get(f"{stem}_en")
+        )
+
+    def fmt(value: object, decimals: int = 0) -> str:
+        return number(value, decimals, language=language)
+
+    html = request.app.state.templates.get_template(template).render(
+        _=translator(language),
+        visit=where,
+        json_link=where.link(twin) + query,
+        name=name,
+        fmt=fmt,
+        **payload,
+        **context,
+    )
+    return HTMLResponse(html)
