@@ -1,4 +1,4 @@
-"""The ``grappes`` command: the root, its sub-commands, and how errors become exit codes.
+"""The ``grappes`` command: the root and its sub-commands (how it speaks: ``output.py``).
 
 Exit codes: 0 success; 1 the input has problems (``grappes data check``) or was refused;
 2 wrong usage; 3 configuration (engine, missing optional package). Never a traceback for an
@@ -7,25 +7,12 @@ error Grappes raises on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from grappes import __version__
-from grappes.errors import ConfigurationError, GrappesError
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-EXIT_INPUT = 1
-EXIT_CONFIGURATION = 3
-
-console = Console()
-errors = Console(stderr=True)
+from grappes.cli.output import console
 
 app = typer.Typer(
     name="grappes",
@@ -41,24 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn Grappes' errors into a one-paragraph message on stderr and an exit code."""
-
-    @wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except ConfigurationError as error:
-            # escape: a message may quote user text such as 'local[x]', which is not markup
-            errors.print(f"[bold red]configuration error:[/] {escape(str(error))}", highlight=False)
-            raise typer.Exit(EXIT_CONFIGURATION) from None
-        except GrappesError as error:
-            errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
-            raise typer.Exit(EXIT_INPUT) from None
-
-    return wrapper
 
 
 def _version(value: bool) -> None:

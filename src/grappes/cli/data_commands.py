@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
-from grappes.cli.app import EXIT_INPUT, console, errors, reports_errors
+from grappes.cli.output import EXIT_INPUT, console, errors, reports_errors
 
 data = typer.Typer(
     help="Check input files and list the bundled data (sources and licences).",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from grappes.cli.app import console, reports_errors
+from grappes.cli.output import console, reports_errors
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

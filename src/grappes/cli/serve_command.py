@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from grappes.cli.app import console, reports_errors
+from grappes.cli.output import console, reports_errors
 
 
 @reports_errors

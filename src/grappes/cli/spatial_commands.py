@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from grappes.cli.app import console, reports_errors
+from grappes.cli.output import console, reports_errors
 
 spatial = typer.Typer(
     help=(
