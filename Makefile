@@ -20,10 +20,14 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # Java runs Spark's tests; Debian's JRE is installed when none is on the machine.
+# Chromium runs the end-to-end browser tests (tests/e2e, Playwright drives /usr/bin/chromium).
 system-deps:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "installing a Java runtime for Spark (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's Chromium for the end-to-end browser tests (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 run: $(STAMP)
 	$(BIN)/grappes map --demo --output $(OUT)

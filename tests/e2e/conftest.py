@@ -1,0 +1,192 @@
+"""A live observatory and a headless Chromium for the end-to-end tests.
+
+The server is the real application (:func:`grappes.web.app.create_app`) on its own SQLite
+database built from the bundled data, served by uvicorn in a background thread on
+``127.0.0.1`` and a free port. The browser is Debian's ``/usr/bin/chromium`` driven by
+Playwright's Python package (never ``playwright install``: no browser is downloaded), with
+background networking off. Every page a test opens comes from :func:`guarded_page`, which
+records every request the page makes and aborts any that would leave ``127.0.0.1``.
+
+``test_browser.py`` skips itself, with the reason, when Chromium or the Playwright package
+is missing; ``make test`` installs both.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
+
+#: Debian's Chromium (package ``chromium``), installed by ``make system-deps``.
+CHROMIUM = Path("/usr/bin/chromium")
+
+#: Flags: headless in a container (no sandbox, no GPU) and nothing fetched in the background.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+#: Where the screenshots go (``artifacts/`` is git-ignored; CI keeps it as an artifact).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+
+#: The only host a page may reach.
+LOCAL_HOST = "127.0.0.1"
+
+#: Schemes that never touch the network (an inline SVG, a ``data:`` image).
+OFFLINE_SCHEMES = frozenset({"data", "blob", "about"})
+
+
+def is_local(url: str) -> bool:
+    """True when fetching ``url`` stays on this machine (``127.0.0.1`` or no network)."""
+    parts = urlsplit(url)
+    return parts.scheme in OFFLINE_SCHEMES or parts.hostname == LOCAL_HOST
+
+
+@dataclass
+class GuardedPage:
+    """A browser page and every request it made; requests off ``127.0.0.1`` are aborted."""
+
+    page: Page
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    #: Set only by the test of the guard itself, which makes an outside request on purpose.
+    allow_outside: bool = False
+
+    def outside(self) -> list[str]:
+        """The requests that tried to leave ``127.0.0.1`` (empty when all stayed local)."""
+        return [url for url in self.requests if not is_local(url)]
+
+    def assert_local(self) -> None:
+        """Fail, naming them, when any request tried to leave ``127.0.0.1``."""
+        outside = self.outside()
+        assert not outside, f"requests leaving {LOCAL_HOST}: {outside}"
+        assert not self.blocked, f"requests blocked by the route guard: {self.blocked}"
+
+
+def _free_socket() -> socket.socket:
+    """A socket bound to a free port of 127.0.0.1 (handed to uvicorn: no race for the port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((LOCAL_HOST, 0))
+    return sock
+
+
+def _wait_until_answering(url: str, *, timeout: float) -> None:
+    """Poll ``url`` until it answers 200, or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: str = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(url, timeout=2.0)
+        except httpx.TransportError as error:
+            last = repr(error)
+        else:
+            if response.status_code == 200:
+                return
+            last = f"HTTP {response.status_code}"
+        time.sleep(0.1)
+    pytest.fail(f"the observatory at {url} did not answer within {timeout} s ({last})")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:<port>``) of the real app on a fresh SQLite database."""
+    import uvicorn
+
+    from grappes.settings import Settings
+    from grappes.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("e2e")
+    app = create_app(Settings(database_url=f"sqlite:///{folder / 'grappes.sqlite3'}"))
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=LOCAL_HOST, port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="e2e-uvicorn", daemon=True
+    )
+    thread.start()
+    base_url = f"http://{LOCAL_HOST}:{port}"
+    try:
+        _wait_until_answering(f"{base_url}/", timeout=30.0)
+        yield base_url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15.0)
+        sock.close()
+        app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, launched once for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Folder for screenshots, created on demand."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def guarded_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
+    """A fresh page (desktop size, its own context) that may only talk to ``127.0.0.1``.
+
+    Every request is recorded (``page.on("request")``); a route on the context aborts any
+    request to another host, so nothing leaves the machine even when a test is about to
+    fail. Each test asserts :meth:`GuardedPage.assert_local` itself, and teardown checks again
+    (an error then, unless the test set ``allow_outside``).
+    """
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True, service_workers="block"
+    )
+    page = context.new_page()
+    guarded = GuardedPage(page=page, base_url=live_server)
+
+    def record(request: Any) -> None:
+        guarded.requests.append(request.url)
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            guarded.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    page.on("request", record)
+    context.route("**/*", guard)
+    page.set_default_timeout(15_000)
+    try:
+        yield guarded
+    finally:
+        context.close()
+    if not guarded.allow_outside:
+        guarded.assert_local()
