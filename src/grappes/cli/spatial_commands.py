@@ -103,6 +103,30 @@ def _finish(curve: Any, value: str, output: Path, plot: Path | None, title: str,
         console.print(f"[green]✓[/] plot written to [bold]{plot.resolve()}[/]")
 
 
+def _simulated(
+    estimate: Callable[..., Any],
+    label: str,
+    *,
+    input: Path,
+    mark: str,
+    distances: str | None,
+    **options: Any,
+) -> Any:
+    """Read the points, then run a simulated distance-based measure with a progress bar."""
+    from grappes.cli.table_files import read_frame
+
+    points = read_frame(input, text=[mark])
+    with _progress(f"{label}: simulations") as update:
+        return estimate(
+            points,
+            mark=mark,
+            distances=_distances(distances),
+            executor=_executor(),
+            progress=update,
+            **options,
+        )
+
+
 @spatial.command("kd")
 @reports_errors
 def kd(
@@ -123,28 +147,25 @@ def kd(
     plot: PlotOption = None,
 ) -> None:
     """Duranton–Overman Kd of REFERENCE establishments, with a counterfactual envelope."""
-    from grappes.cli.table_files import read_frame
     from grappes.spatial import duranton_overman
 
-    points = read_frame(input, text=[mark])
-    with _progress(f"Kd of {reference}: simulations") as update:
-        result = duranton_overman(
-            points,
-            mark=mark,
-            reference=reference,
-            neighbor=neighbor,
-            weight=weight,
-            distances=_distances(distances),
-            n_simulations=simulations,
-            envelope=envelope,  # type: ignore[arg-type]
-            level=level,
-            seed=seed,
-            x=x,
-            y=y,
-            crs=crs,
-            executor=_executor(),
-            progress=update,
-        )
+    result = _simulated(
+        duranton_overman,
+        f"Kd of {reference}",
+        input=input,
+        mark=mark,
+        distances=distances,
+        reference=reference,
+        neighbor=neighbor,
+        weight=weight,
+        n_simulations=simulations,
+        envelope=envelope,
+        level=level,
+        seed=seed,
+        x=x,
+        y=y,
+        crs=crs,
+    )
     if result.p_value is not None:
         console.print(
             f"Kd of {reference}: global p-value {result.p_value:.4f}; localisation Γ = "
@@ -173,29 +194,26 @@ def marcon_puech_command(
     plot: PlotOption = None,
 ) -> None:
     """Marcon–Puech M of REFERENCE establishments, with a counterfactual envelope."""
-    from grappes.cli.table_files import read_frame
     from grappes.spatial import marcon_puech
 
-    points = read_frame(input, text=[mark])
-    with _progress(f"M of {reference}: simulations") as update:
-        result = marcon_puech(
-            points,
-            mark=mark,
-            reference=reference,
-            neighbor=neighbor,
-            weight=weight,
-            distances=_distances(distances),
-            n_simulations=simulations,
-            envelope=envelope,  # type: ignore[arg-type]
-            level=level,
-            seed=seed,
-            x=x,
-            y=y,
-            crs=crs,
-            executor=_executor(),
-            progress=update,
-        )
-    _finish(result.curve, "m", output, plot, f"M — {reference}", getattr(result, "unit", ""))
+    result = _simulated(
+        marcon_puech,
+        f"M of {reference}",
+        input=input,
+        mark=mark,
+        distances=distances,
+        reference=reference,
+        neighbor=neighbor,
+        weight=weight,
+        n_simulations=simulations,
+        envelope=envelope,
+        level=level,
+        seed=seed,
+        x=x,
+        y=y,
+        crs=crs,
+    )
+    _finish(result.curve, "m", output, plot, f"M — {reference}", result.unit)
 
 
 @spatial.command("k")
