@@ -7,6 +7,7 @@ statuses. Every message says who complains, what was expected, what was found an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, get_args
 
 
 class GrappesError(Exception):
@@ -63,3 +64,23 @@ class Problem:
         if self.column is not None:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: expected {self.expected}; found {self.found}"
+
+
+def check_choice(
+    who: str, name: str, value: object, allowed: Any, *, allow_none: bool = False
+) -> None:
+    """Refuse an option that is not one of ``allowed`` (a tuple, or a ``Literal`` type).
+
+    The one message every function gives for a bad option:
+    ``"regions: level must be one of 'commune', 'province' or None; got 'cercle'"``.
+
+    Raises
+    ------
+    InvalidInputError
+        Unless ``value`` is one of the allowed values (or None, with ``allow_none``).
+    """
+    choices = get_args(allowed) or tuple(allowed)
+    if (value is None and allow_none) or value in choices:
+        return
+    listed = ", ".join(map(repr, choices)) + (" or None" if allow_none else "")
+    raise InvalidInputError(f"{who}: {name} must be one of {listed}; got {value!r}")

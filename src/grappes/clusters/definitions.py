@@ -27,7 +27,7 @@ from sklearn.cluster import AgglomerativeClustering, SpectralClustering
 from sklearn.metrics import silhouette_score
 
 from grappes.engine import execute
-from grappes.errors import InvalidInputError, MissingColumnsError
+from grappes.errors import InvalidInputError, MissingColumnsError, check_choice
 from grappes.indicators import coagglomeration, location_quotient
 from grappes.indicators.inputs import TableLike, describe_row, plain, prepare
 
@@ -292,10 +292,8 @@ def _check_options(
         raise InvalidInputError(
             f"{who}: measures must be a sequence of {MEASURES}; got {measures!r}"
         )
-    if criterion not in CRITERIA:
-        raise InvalidInputError(f"{who}: criterion must be one of {CRITERIA}; got {criterion!r}")
-    if combine not in COMBINES:
-        raise InvalidInputError(f"{who}: combine must be one of {COMBINES}; got {combine!r}")
+    check_choice(who, "criterion", criterion, CRITERIA)
+    check_choice(who, "combine", combine, COMBINES)
     return ALGORITHMS if method == "all" else (method,)  # type: ignore[return-value]
 
 

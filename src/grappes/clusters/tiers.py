@@ -19,7 +19,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 from grappes.engine import execute
-from grappes.errors import InvalidInputError, MissingColumnsError
+from grappes.errors import InvalidInputError, MissingColumnsError, check_choice
 from grappes.indicators.inputs import TableLike, describe_row, plain, prepare
 
 __all__ = [
@@ -307,10 +307,7 @@ def _check_options(
         ("expert_scale", expert_scale, ("unit", "likert5")),
         ("on_constant", on_constant, ("raise", "half")),
     ):
-        if value not in allowed:
-            raise InvalidInputError(
-                f"{who}: {name} must be one of {', '.join(map(repr, allowed))}; got {value!r}"
-            )
+        check_choice(who, name, value, allowed)
 
 
 def _check_criteria(

@@ -35,14 +35,13 @@ import pandas as pd
 
 from grappes.data.geography import (
     _bundled,
-    _check_choice,
     _country_name,
     _crosswalk,
     _translated,
     _translations,
     regions,
 )
-from grappes.errors import ConfigurationError, InvalidInputError
+from grappes.errors import ConfigurationError, InvalidInputError, check_choice
 from grappes.tables import MAGHREB_COUNTRIES
 
 if TYPE_CHECKING:
@@ -153,8 +152,8 @@ def boundaries(*, country: str | None = None, level: BoundaryLevel = "region") -
     >>> boundaries(country="MA").shape
     (12, 8)
     """
-    _check_choice("boundaries", "country", country, MAGHREB_COUNTRIES)
-    _check_choice("boundaries", "level", level, _BOUNDARY_LEVELS, allow_none=False)
+    check_choice("boundaries", "country", country, MAGHREB_COUNTRIES, allow_none=True)
+    check_choice("boundaries", "level", level, _BOUNDARY_LEVELS)
     if level == "province" and country != "MA":
         raise InvalidInputError(
             f"boundaries: level='province' exists only for country='MA'; got country={country!r}"

@@ -51,7 +51,7 @@ from importlib.resources import files
 
 import pandas as pd
 
-from grappes.errors import ConfigurationError, InvalidInputError, NotFoundError
+from grappes.errors import ConfigurationError, NotFoundError, check_choice
 from grappes.tables import MAGHREB_COUNTRIES, REGION_LEVELS, REGIONS
 
 __all__ = [
@@ -130,8 +130,8 @@ def regions(*, country: str | None = None, level: str | None = None) -> pd.DataF
     >>> regions(country="MA", level="region").shape
     (12, 7)
     """
-    _check_choice("regions", "country", country, MAGHREB_COUNTRIES)
-    _check_choice("regions", "level", level, REGION_LEVELS)
+    check_choice("regions", "country", country, MAGHREB_COUNTRIES, allow_none=True)
+    check_choice("regions", "level", level, REGION_LEVELS, allow_none=True)
     table = _hierarchy()
     keep = pd.Series(True, index=table.index)
     # The Maghreb row has no country: a comparison with <NA> is "not this country".
@@ -167,8 +167,8 @@ def region_codes(*, country: str | None = None, level: str | None = None) -> fro
     >>> len(region_codes(country="TN", level="region"))
     24
     """
-    _check_choice("region_codes", "country", country, MAGHREB_COUNTRIES)
-    _check_choice("region_codes", "level", level, REGION_LEVELS)
+    check_choice("region_codes", "country", country, MAGHREB_COUNTRIES, allow_none=True)
+    check_choice("region_codes", "level", level, REGION_LEVELS, allow_none=True)
     return frozenset(
         r.code
         for r in _index().values()
@@ -412,21 +412,6 @@ def iso_to_hcp_province(code: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Private helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _check_choice(
-    who: str,
-    name: str,
-    value: object,
-    allowed: tuple[str, ...],
-    *,
-    allow_none: bool = True,
-) -> None:
-    """Raise InvalidInputError unless ``value`` is one of ``allowed`` (or None if allowed)."""
-    if (value is None and allow_none) or (isinstance(value, str) and value in allowed):
-        return
-    choices = ", ".join(repr(a) for a in allowed) + (" or None" if allow_none else "")
-    raise InvalidInputError(f"{who}: {name} must be one of {choices}; got {value!r}")
 
 
 def _not_found(who: str, what: str, code: object, known: Iterable[str]) -> str:

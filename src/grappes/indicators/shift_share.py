@@ -10,13 +10,13 @@ or restate that split.
 from __future__ import annotations
 
 import itertools
-from typing import Literal, get_args
+from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
 
 from grappes.engine import execute
-from grappes.errors import InvalidInputError
+from grappes.errors import InvalidInputError, check_choice
 from grappes.indicators.expressions import ratio
 from grappes.indicators.inputs import TableLike, describe_row, finish, plain, prepare
 
@@ -201,8 +201,8 @@ def shift_share(
     [['a', 3.33, 1.67, 5.0], ['b', 6.67, -1.67, -5.0]]
     """
     who = "shift_share"
-    _check_choice(who, "method", method, Method)
-    _check_choice(who, "level", level, Level)
+    check_choice(who, "method", method, Method)
+    check_choice(who, "level", level, Level)
     prepared = prepare(table, who=who, codes=(region, sector), by=(year,), values=(value,))
     t = prepared.table
     if not t.schema()[year].is_integer():
@@ -268,14 +268,6 @@ def shift_share(
         result = union if len(parts) == 1 and level == "sector" else _sum(union, keys, method)
     result = result.select(*keys, *COMPONENTS[method])
     return finish(result, prepared, order_by=keys)
-
-
-def _check_choice(who: str, name: str, given: object, options: object) -> None:
-    allowed = get_args(options)
-    if given not in allowed:
-        raise InvalidInputError(
-            f"{who}: {name} must be one of {', '.join(map(repr, allowed))}; got {given!r}"
-        )
 
 
 def _years(

@@ -16,13 +16,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from grappes.errors import InvalidInputError, MissingColumnsError
+from grappes.errors import InvalidInputError, MissingColumnsError, check_choice
 from grappes.spatial.hotspots import (
     GraphLike,
     Islands,
     SeedLike,
     Transform,
-    _check_choice,
     _check_options,
     _esda_seed,
     getis_ord,
@@ -153,8 +152,8 @@ def areal_micro_clusters(
     """
     who = "areal_micro_clusters"
     _check_options(who, permutations, alpha, correction, transform, islands)
-    _check_choice(who, "statistic", statistic, ("gi_star", "local_moran"))
-    _check_choice(who, "on_zero_total", on_zero_total, ("raise", "drop"))
+    check_choice(who, "statistic", statistic, ("gi_star", "local_moran"))
+    check_choice(who, "on_zero_total", on_zero_total, ("raise", "drop"))
     if (
         isinstance(min_location_quotient, bool)
         or not isinstance(min_location_quotient, int | float | np.integer | np.floating)

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from grappes.errors import InvalidInputError, MissingColumnsError
+from grappes.errors import InvalidInputError, MissingColumnsError, check_choice
 from grappes.spatial.multiple_testing import Correction, adjust_p_values
 
 #: What may be passed as ``graph``.
@@ -391,14 +391,9 @@ def _check_options(
         or not 0 < float(alpha) < 1
     ):
         raise InvalidInputError(f"{who}: alpha must be a number in (0, 1); got {alpha!r}")
-    _check_choice(who, "correction", correction, ("fdr", "bonferroni", "none"))
-    _check_choice(who, "transform", transform, ("r", "b"))
-    _check_choice(who, "islands", islands, ("raise", "drop"))
-
-
-def _check_choice(who: str, name: str, got: object, allowed: tuple[str, ...]) -> None:
-    if got not in allowed:
-        raise InvalidInputError(f"{who}: {name} must be one of {list(allowed)}; got {got!r}")
+    check_choice(who, "correction", correction, ("fdr", "bonferroni", "none"))
+    check_choice(who, "transform", transform, ("r", "b"))
+    check_choice(who, "islands", islands, ("raise", "drop"))
 
 
 def _esda_seed(who: str, seed: object) -> int:

@@ -17,8 +17,7 @@ import pyproj
 import shapely
 from sklearn.cluster import DBSCAN, HDBSCAN
 
-from grappes.errors import InvalidInputError, MissingColumnsError
-from grappes.spatial.hotspots import _check_choice
+from grappes.errors import InvalidInputError, MissingColumnsError, check_choice
 
 #: Mean Earth radius in kilometres (IUGG), the radius of sklearn's haversine distances here.
 EARTH_RADIUS_KM = 6371.0088
@@ -141,7 +140,7 @@ def micro_clusters(
     [{'cluster': 0, 'size': 20}]
     """
     who = "micro_clusters"
-    _check_choice(who, "method", method, ("dbscan", "hdbscan"))
+    check_choice(who, "method", method, ("dbscan", "hdbscan"))
     _check_positive_number(who, "eps_km", eps_km)
     _check_count(who, "min_samples", min_samples, minimum=1)
     if min_cluster_size is not None:

@@ -14,7 +14,7 @@ from typing import Literal, overload
 import numpy as np
 import pandas as pd
 
-from grappes.errors import InvalidInputError
+from grappes.errors import InvalidInputError, check_choice
 
 #: The corrections :func:`adjust_p_values` knows.
 Correction = Literal["fdr", "bonferroni", "none"]
@@ -151,10 +151,7 @@ def adjust_p_values(
     >>> adjust_p_values([0.01, 0.02], correction="bonferroni").tolist()
     [0.02, 0.04]
     """
-    if correction not in _CORRECTIONS:
-        raise InvalidInputError(
-            f"adjust_p_values: correction must be one of {list(_CORRECTIONS)}; got {correction!r}"
-        )
+    check_choice("adjust_p_values", "correction", correction, _CORRECTIONS)
     if correction == "fdr":
         return benjamini_hochberg(p_values)
     if correction == "bonferroni":
