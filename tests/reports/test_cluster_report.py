@@ -187,3 +187,13 @@ def test_each_dataset_keeps_its_own_sector_labels(reports: dict[str, str]) -> No
     captions = re.findall(r"<figcaption>([^<]*)</figcaption>", reports["en"])
     assert captions[:4] == ["Industry", "Construction", "Commerce", "Services"]
     assert "Mining and manufacturing" in captions[4:]
+
+
+def test_every_region_on_every_specialisation_map(reports: dict[str, str]) -> None:
+    # 12 regions on each of the 4 (2024) + 9 (2014) sector maps, in every language;
+    # region names from HCP (fr, ar) and the OSM labels (en).
+    for html in reports.values():
+        assert html.count('data-code="MA-') == 12 * (4 + 9)
+    assert "Dakhla-Oued Ed-Dahab" in reports["fr"]
+    assert "الداخلة-وادي الذهب" in reports["ar"]
+    assert "Marrakesh-Safi" in reports["en"]
