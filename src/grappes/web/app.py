@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader
 
 from grappes import __version__
 from grappes.settings import Settings
-from grappes.web import data, errors, pages
+from grappes.web import data, errors, home, pages, profiles
 from grappes.web.i18n import LanguageMiddleware, check_requested_language
 from grappes.web.security import SecurityHeadersMiddleware
 
@@ -75,6 +75,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.map_cache = {}
     errors.install(app)
+    app.include_router(home.router)
+    app.include_router(profiles.router)
     app.include_router(pages.router)
     app.include_router(data.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

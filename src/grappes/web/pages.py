@@ -1,182 +1,29 @@
-"""The observatory's pages: home map, region, sector and organisation profiles, search, about.
+"""The observatory's reference pages: search, about (methods and citations), the API's list.
 
 Every page is registered twice, at its path and at the same path followed by ``.json``
-(``/`` has ``/index.json``); both are answered by the same function from the same payload.
+(:func:`grappes.web.render.twin`); both are answered by the same function from the same
+payload. The map is in :mod:`grappes.web.home`, the profiles in :mod:`grappes.web.profiles`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from grappes.errors import InvalidInputError
-from grappes.i18n import pick, translator
 from grappes.store import queries
-from grappes.web.i18n import visit
-from grappes.web.render import get_session, number, page, records
+from grappes.web.render import get_session, page, records, twin
 
-__all__ = ["HOME_DATASET", "router"]
+__all__ = ["METHODS", "router"]
 
 router = APIRouter()
 
-#: The dataset the home map shows: 2024 establishments by region (HCP RGPH 2024).
-HOME_DATASET: Final = "hcp-2024-establishments-region"
-#: The classification of the home map's sectors.
-HOME_CLASSIFICATION: Final = "HCP_ESTABLISHMENTS"
-#: Rows of each dataset shown on a sector's page (all are in its JSON twin).
-SHOWN_ROWS: Final = 15
-
 SessionDependency = Annotated[Session, Depends(get_session)]
-Handler = Callable[..., Response]
 
 
-def twin(path: str, *, name: str, summary: str) -> Callable[[Handler], Handler]:
-    """Register a handler at ``path`` (HTML) and at its JSON twin."""
-    json_path = "/index.json" if path == "/" else f"{path}.json"
-
-    def register(handler: Handler) -> Handler:
-        router.add_api_route(
-            json_path, handler, methods=["GET"], name=f"{name}_json", summary=f"{summary} (JSON)"
-        )
-        router.add_api_route(path, handler, methods=["GET"], name=name, summary=summary)
-        return handler
-
-    return register
-
-
-@twin("/", name="home", summary="Map of a sector's location quotient by region")
-def home(
-    request: Request,
-    session: SessionDependency,
-    sector: Annotated[str, Query(max_length=64)] = "industry",
-) -> Response:
-    """Morocco's regions coloured by a sector's location quotient (2024 establishments)."""
-    from grappes.data.boundaries import boundaries
-    from grappes.reports import choropleth
-
-    sectors = records(
-        queries.fetch_frame(
-            session,
-            _sector_list_statement(),
-        )
-    )
-    codes = [s["code"] for s in sectors]
-    if sector not in codes:
-        raise InvalidInputError(f"sector: expected one of {', '.join(codes)}; got {sector[:40]!r}")
-    profile = queries.sector_profile(session, sector, classification=HOME_CLASSIFICATION)
-    lq = profile.location_quotients
-    rows = records(lq[lq["dataset"] == HOME_DATASET].sort_values("region"))
-    payload = {
-        "dataset": HOME_DATASET,
-        "sector": profile.sector,
-        "sectors": sectors,
-        "regions": rows,
-    }
-    where = visit(request)
-    language = where.language
-    _ = translator(language)
-    key = (sector, language, where.prefix)
-    cache: dict[tuple[str, str, str], str] = request.app.state.map_cache
-    if key not in cache:
-        values = {r["region"]: r["location_quotient"] for r in rows}
-        names = {
-            r["region"]: pick(language, fr=r["name_fr"], ar=r["name_ar"], en=r["name_en"])
-            for r in rows
-        }
-        label = pick(
-            language,
-            fr=profile.sector["label_fr"],
-            ar=profile.sector["label_ar"],
-            en=profile.sector["label_en"],
-        )
-        cache[key] = choropleth.svg(
-            boundaries(country="MA", level="region"),
-            values,
-            titles={
-                c: f"{n} — LQ {number(values[c], 2, language=language)}" for c, n in names.items()
-            },
-            label=_("Location quotient by region") + f" — {label}",
-            links={c: where.link(f"/regions/{c}") for c in names},
-        )
-    legend = [
-        (entry.colour, entry.label(lambda v: number(v, 2, language=language)))
-        for entry in choropleth.legend()
-    ]
-    return page(request, "home.html.j2", payload, map_svg=cache[key], legend=legend)
-
-
-def _sector_list_statement() -> Any:
-    import sqlalchemy as sa
-
-    from grappes.store import models as m
-
-    return (
-        sa.select(m.Sector.code, m.Sector.label_fr, m.Sector.label_ar, m.Sector.label_en)
-        .where(m.Sector.classification == HOME_CLASSIFICATION)
-        .order_by(m.Sector.code)
-    )
-
-
-@twin("/regions/{code}", name="region", summary="Profile of a region, province or commune")
-def region(request: Request, session: SessionDependency, code: str) -> Response:
-    """A region's specialisations, strong clusters, stars and cluster organisations."""
-    profile = queries.region_profile(session, code)
-    specialisations = records(profile.specialisations)
-    datasets: dict[str, list[dict[str, Any]]] = {}
-    for row in specialisations:
-        datasets.setdefault(row["dataset"], []).append(row)
-    payload = {
-        "region": profile.region,
-        "ancestors": records(profile.ancestors),
-        "children": records(profile.children),
-        "specialisations": specialisations,
-        "strong_clusters": records(profile.strong_clusters),
-        "stars": records(profile.stars),
-        "organisations": records(profile.organisations),
-    }
-    return page(request, "region.html.j2", payload, by_dataset=datasets)
-
-
-@twin("/sectors/{code}", name="sector", summary="Where a sector concentrates")
-def sector(
-    request: Request,
-    session: SessionDependency,
-    code: str,
-    classification: Annotated[str, Query(max_length=64)] = HOME_CLASSIFICATION,
-) -> Response:
-    """A sector's location quotient in every region, its Herfindahl index, its strong clusters."""
-    profile = queries.sector_profile(session, code, classification=classification)
-    quotients = records(profile.location_quotients)
-    datasets: dict[str, list[dict[str, Any]]] = {}
-    for row in quotients:
-        datasets.setdefault(row["dataset"], []).append(row)
-    payload = {
-        "sector": profile.sector,
-        "sections": records(profile.sections),
-        "location_quotients": quotients,
-        "concentration": records(profile.concentration),
-        "strong_clusters": records(profile.strong_clusters),
-    }
-    return page(request, "sector.html.j2", payload, by_dataset=datasets, shown_rows=SHOWN_ROWS)
-
-
-@twin("/organisations/{identifier}", name="organisation", summary="A cluster organisation")
-def organisation(request: Request, session: SessionDependency, identifier: str) -> Response:
-    """A cluster organisation: sector, city, region, partners and source."""
-    profile = queries.organisation_profile(session, identifier)
-    payload = {
-        "organisation": profile.organisation,
-        "partners": records(profile.partners),
-        "region": profile.region,
-    }
-    return page(request, "organisation.html.j2", payload)
-
-
-@twin("/search", name="search", summary="Search regions, sectors and organisations")
+@twin(router, "/search", name="search", summary="Search regions, sectors and organisations")
 def search(
     request: Request,
     session: SessionDependency,
@@ -201,7 +48,7 @@ def _result_path(row: dict[str, Any]) -> str:
     return f"/organisations/{code}"
 
 
-@twin("/about", name="about", summary="How each figure is computed, with citations")
+@twin(router, "/about", name="about", summary="How each figure is computed, with citations")
 def about(request: Request) -> Response:
     """Methods: location quotient, strong clusters, stars, Herfindahl index; sources."""
     payload = {"methods": METHODS}
@@ -237,7 +84,7 @@ METHODS: Final[list[dict[str, str]]] = [
 ]
 
 
-@twin("/docs", name="api_docs", summary="The API's endpoints (OpenAPI at /openapi.json)")
+@twin(router, "/docs", name="api_docs", summary="The API's endpoints (OpenAPI at /openapi.json)")
 def api_docs(request: Request) -> Response:
     """A local list of the API's endpoints; the full description is ``/openapi.json``."""
     schema = request.app.openapi()

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pandas as pd
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from grappes.i18n import pick, translator
 from grappes.web.i18n import visit
 
-__all__ = ["get_session", "number", "page", "records"]
+__all__ = ["get_session", "number", "page", "records", "twin"]
+
+Handler = Callable[..., Response]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -81,3 +83,20 @@ def page(request: Request, template: str, payload: dict[str, Any], **context: An
         **context,
     )
     return HTMLResponse(html)
+
+
+def twin(router: APIRouter, path: str, *, name: str, summary: str) -> Callable[[Handler], Handler]:
+    """Register a handler on ``router`` at ``path`` (HTML) and at its JSON twin.
+
+    The twin of ``/`` is ``/index.json``; of any other path, the path followed by ``.json``.
+    """
+    json_path = "/index.json" if path == "/" else f"{path}.json"
+
+    def register(handler: Handler) -> Handler:
+        router.add_api_route(
+            json_path, handler, methods=["GET"], name=f"{name}_json", summary=f"{summary} (JSON)"
+        )
+        router.add_api_route(path, handler, methods=["GET"], name=name, summary=summary)
+        return handler
+
+    return register
