@@ -13,20 +13,23 @@ What it does, all on 127.0.0.1 (no request leaves the machine):
 2. *first page*: launches ``grappes serve`` on that already-built database ``--starts``
    times and measures, for each, the wall time from launching the process to the first
    200 answer of ``/`` (polled every 20 ms); prints the median and the worst;
-3. *load*: one more ``grappes serve``; ``--clients`` asyncio clients (httpx, keep-alive,
-   one connection each) request the profile pages (regions, sectors, organisations, in
-   turn) for ``--seconds`` seconds; prints, per kind of page and overall, requests, requests
-   per second, p50/p95/p99/max latency and errors (anything but a 200, or a failed request).
+3. *load*: one more ``grappes serve`` (``--workers`` processes); after a warm-up request
+   of every page, ``wrk`` (Debian's package ``wrk``, installed with apt when missing and
+   this runs as root) keeps ``--clients`` keep-alive connections busy for ``--seconds``
+   seconds, each walking the profile pages in turn (regions, sectors, organisations);
+   prints requests, requests per second, p50/p95/p99/max latency and errors (a failed
+   request or any status but 2xx/3xx; every page answers 200) over all of them, then the
+   same for each kind of page alone (``--per-kind-seconds``, 10 by default; 0 skips it).
 
-The load client runs on the same machine as the server and shares its cores, so the
-figures are a floor of what the server does alone. Targets (issue 6): p95 under 100 ms,
-zero errors, first page under 5 s on an already-built database.
+wrk is written in C and runs two threads: the client takes little of the machine, but it
+runs on the same two cores as the server, so the figures are a floor of what the server
+does alone. Targets (issue 6): p95 under 100 ms, zero errors, first page under 5 s on an
+already-built database.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import platform
 import shutil
@@ -35,8 +38,8 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +61,60 @@ TARGET_FIRST_PAGE_S = 5.0
 
 
 @dataclass(frozen=True)
-class Sample:
-    """One request of the load: its kind of page, latency and whether it was a 200."""
+class Load:
+    """What wrk measured over one run: counts, and latency percentiles in milliseconds."""
 
-    kind: str
+    requests: int
     seconds: float
-    ok: bool
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        """Requests per second."""
+        return self.requests / self.seconds
+
+
+#: wrk's script: every connection walks the pages in turn from its own offset; at the end,
+#: one line of figures (latencies in microseconds).
+WRK_SCRIPT = """
+local paths = {}
+local counter = 0
+function init(args)
+  for i, path in ipairs(args) do paths[i] = path end
+  counter = math.random(#paths)
+end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def _wrk() -> str:
+    """The ``wrk`` command, installed from Debian's packages when missing (as root)."""
+    found = shutil.which("wrk")
+    if found is not None:
+        return found
+    if os.geteuid() != 0:
+        raise SystemExit("no `wrk`: install Debian's package (apt-get install wrk) as root")
+    print("installing Debian's wrk (apt)", flush=True)
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=environment)
+    found = shutil.which("wrk")
+    if found is None:
+        raise SystemExit("apt-get installed wrk, yet there is no `wrk` command")
+    return found
 
 
 def _grappes() -> str:
@@ -81,10 +132,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _launch(database: Path, port: int) -> subprocess.Popen[bytes]:
+def _launch(database: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "GRAPPES_DATABASE_URL": f"sqlite:///{database}"}
     return subprocess.Popen(
-        [_grappes(), "serve", "--host", HOST, "--port", str(port)],
+        [_grappes(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -101,12 +152,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def _start_and_time(
-    database: Path, *, timeout: float
+    database: Path, *, timeout: float, workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], int, float]:
     """Launch ``grappes serve``; return the process, its port and seconds to a 200 of ``/``."""
     port = _free_port()
     started = time.perf_counter()
-    process = _launch(database, port)
+    process = _launch(database, port, workers)
     url = f"http://{HOST}:{port}/"
     with httpx.Client(trust_env=False, timeout=2.0) as client:
         while time.perf_counter() - started < timeout:
@@ -122,66 +173,41 @@ def _start_and_time(
     raise SystemExit(f"`grappes serve` did not answer {url} within {timeout} s")
 
 
-async def _client(
-    client: httpx.AsyncClient, base: str, offset: int, deadline: float, limit: int
-) -> list[Sample]:
-    """One visitor: requests the profile pages in turn until the deadline or ``limit``."""
-    paths = [(kind, path) for kind, paths in PAGES.items() for path in paths]
-    samples: list[Sample] = []
-    index = offset
-    while time.perf_counter() < deadline and len(samples) < limit:
-        kind, path = paths[index % len(paths)]
-        index += 1
-        started = time.perf_counter()
-        try:
-            response = await client.get(base + path)
-            ok = response.status_code == 200
-        except httpx.HTTPError:
-            ok = False
-        samples.append(Sample(kind, time.perf_counter() - started, ok))
-    return samples
-
-
-async def _load(base: str, *, clients: int, seconds: float, limit: int) -> list[Sample]:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(trust_env=False, timeout=30.0, limits=limits) as client:
-        for paths in PAGES.values():  # warm up: every page once (caches, first queries)
+def _warm_up(base: str) -> None:
+    """Request every page once (first queries, caches); stop on anything but a 200."""
+    with httpx.Client(trust_env=False, timeout=30.0) as client:
+        for paths in PAGES.values():
             for path in paths:
-                response = await client.get(base + path)
-                if response.status_code != 200:
-                    raise SystemExit(f"warm-up: {path} answered {response.status_code}")
-        deadline = time.perf_counter() + seconds
-        per_client = max(1, limit // clients)
-        results = await asyncio.gather(
-            *(_client(client, base, offset, deadline, per_client) for offset in range(clients))
-        )
-    return [sample for samples in results for sample in samples]
+                status = client.get(base + path).status_code
+                if status != 200:
+                    raise SystemExit(f"warm-up: {path} answered {status}")
 
 
-def _percentile(values: list[float], q: int) -> float:
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+def _load(wrk: str, base: str, paths: tuple[str, ...], *, clients: int, seconds: float) -> Load:
+    """Run wrk: ``clients`` connections on ``paths`` for ``seconds``; return its figures."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        command = [wrk, "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds:g}s"]
+        command += ["--timeout", "30s", "-s", script.name, base, "--", *paths]
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(script.name)
+    line = next((x for x in result.stdout.splitlines() if x.startswith("WRK ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no figures:\n{result.stdout}\n{result.stderr}")
+    requests, micros, p50, p95, p99, largest, errors = (int(x) for x in line.split()[1:])
+    return Load(requests, micros / 1e6, p50 / 1e3, p95 / 1e3, p99 / 1e3, largest / 1e3, errors)
 
 
-def _report(samples: list[Sample], seconds: float) -> tuple[float, int]:
-    """Print the table; return the overall p95 (ms) and the number of errors."""
-    groups: dict[str, list[Sample]] = defaultdict(list)
-    for sample in samples:
-        groups[sample.kind].append(sample)
-    groups["all"] = samples
+def _report(rows: list[tuple[str, Load]]) -> None:
     header = f"{'pages':<13}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
     print(header + f"{'p99 ms':>8}{'max ms':>8}{'errors':>7}")
-    for kind, group in groups.items():
-        latencies = sorted(sample.seconds * 1000 for sample in group)
-        errors = sum(not sample.ok for sample in group)
+    for kind, load in rows:
         print(
-            f"{kind:<13}{len(group):>9}{len(group) / seconds:>8.1f}"
-            f"{_percentile(latencies, 50):>8.1f}{_percentile(latencies, 95):>8.1f}"
-            f"{_percentile(latencies, 99):>8.1f}{latencies[-1]:>8.1f}{errors:>7}"
+            f"{kind:<13}{load.requests:>9}{load.rate:>8.1f}{load.p50:>8.1f}{load.p95:>8.1f}"
+            f"{load.p99:>8.1f}{load.max:>8.1f}{load.errors:>7}"
         )
-    all_latencies = [sample.seconds * 1000 for sample in samples]
-    return _percentile(all_latencies, 95), sum(not sample.ok for sample in samples)
 
 
 def main() -> None:
@@ -197,12 +223,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
     parser.add_argument("--seconds", type=float, default=30.0, help="load duration (30)")
     parser.add_argument(
-        "--max-requests", type=int, default=1_000_000, help="stop after this many (1,000,000)"
+        "--per-kind-seconds",
+        type=float,
+        default=10.0,
+        help="then each kind of page alone for this long (10; 0: not)",
     )
+    parser.add_argument("--workers", type=int, default=1, help="`grappes serve --workers` (1)")
     parser.add_argument("--starts", type=int, default=3, help="timed starts (3)")
     args = parser.parse_args()
-    if args.clients < 1 or args.seconds <= 0 or args.starts < 1 or args.max_requests < 1:
-        parser.error("--clients, --seconds, --starts and --max-requests must be positive")
+    if min(args.clients, args.seconds, args.starts, args.workers) <= 0 or args.per_kind_seconds < 0:
+        parser.error("--clients, --seconds, --starts and --workers must be positive")
+    wrk = _wrk()
 
     print(f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     database: Path = args.database.resolve()
@@ -223,18 +254,26 @@ def main() -> None:
         f"({args.starts} starts of `grappes serve`)"
     )
 
-    process, port, _ = _start_and_time(database, timeout=60.0)
+    process, port, _ = _start_and_time(database, timeout=60.0, workers=args.workers)
+    rows: list[tuple[str, Load]] = []
     try:
         base = f"http://{HOST}:{port}"
-        print(f"load: {args.clients} clients for {args.seconds:g} s against {base}")
-        started = time.perf_counter()
-        samples = asyncio.run(
-            _load(base, clients=args.clients, seconds=args.seconds, limit=args.max_requests)
+        _warm_up(base)
+        every = tuple(path for paths in PAGES.values() for path in paths)
+        print(
+            f"load: wrk, {args.clients} connections for {args.seconds:g} s against {base} "
+            f"(`grappes serve --workers {args.workers}`)"
         )
-        elapsed = time.perf_counter() - started
+        rows.append(("all", _load(wrk, base, every, clients=args.clients, seconds=args.seconds)))
+        if args.per_kind_seconds > 0:
+            for kind, paths in PAGES.items():
+                load = _load(wrk, base, paths, clients=args.clients, seconds=args.per_kind_seconds)
+                rows.append((kind, load))
     finally:
         _stop(process)
-    p95, errors = _report(samples, elapsed)
+    _report(rows)
+    overall = rows[0][1]
+    p95, errors = overall.p95, sum(load.errors for _, load in rows)
 
     verdicts = [
         ("p95 under 100 ms", p95 < TARGET_P95_MS),

@@ -7,8 +7,8 @@ Playwright's Python package (never ``playwright install``: no browser is downloa
 background networking off. Every page a test opens comes from :func:`guarded_page`, which
 records every request the page makes and aborts any that would leave ``127.0.0.1``.
 
-``test_browser.py`` skips itself, with the reason, when Chromium or the Playwright package
-is missing; ``make test`` installs both.
+The test modules skip themselves, with the reason, when Chromium or a package they need is
+missing (:func:`require_browser`); ``make test`` installs them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,20 +156,50 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture
-def guarded_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
-    """A fresh page (desktop size, its own context) that may only talk to ``127.0.0.1``.
+#: A phone: an iPhone-sized viewport (375 x 812 CSS pixels) at twice the pixel density.
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+#: A desktop window, the size of most tests' pages.
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+
+
+def require_browser(*packages: str) -> None:
+    """Skip the calling test module, with the reason, without Chromium or a package it needs."""
+    import importlib.util
+
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"end-to-end tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium, "
+            "or `make system-deps`)",
+            allow_module_level=True,
+        )
+    for package in ("playwright", *packages):
+        if importlib.util.find_spec(package) is None:
+            pytest.skip(
+                f"end-to-end tests need the {package} package (pip install -e '.[dev]'); "
+                "never `playwright install`: the tests use Debian's Chromium",
+                allow_module_level=True,
+            )
+
+
+@contextmanager
+def open_guarded_page(browser: Browser, base_url: str, **options: Any) -> Iterator[GuardedPage]:
+    """A fresh page in its own context (``options`` as Playwright's ``new_context``) that may
+    only talk to ``127.0.0.1``.
 
     Every request is recorded (``page.on("request")``); a route on the context aborts any
     request to another host, so nothing leaves the machine even when a test is about to
-    fail. Each test asserts :meth:`GuardedPage.assert_local` itself, and teardown checks again
-    (an error then, unless the test set ``allow_outside``).
+    fail. Each test asserts :meth:`GuardedPage.assert_local` itself, and on leaving this
+    block it is checked again (an error then, unless the test set ``allow_outside``).
     """
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, accept_downloads=True, service_workers="block"
-    )
+    context = browser.new_context(accept_downloads=True, service_workers="block", **options)
     page = context.new_page()
-    guarded = GuardedPage(page=page, base_url=live_server)
+    guarded = GuardedPage(page=page, base_url=base_url)
 
     def record(request: Any) -> None:
         guarded.requests.append(request.url)
@@ -190,3 +221,17 @@ def guarded_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
         context.close()
     if not guarded.allow_outside:
         guarded.assert_local()
+
+
+@pytest.fixture
+def guarded_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
+    """A desktop-sized page (:data:`DESKTOP`) that may only talk to ``127.0.0.1``."""
+    with open_guarded_page(browser, live_server, **DESKTOP) as guarded:
+        yield guarded
+
+
+@pytest.fixture
+def phone_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
+    """A phone-sized page (:data:`PHONE`) that may only talk to ``127.0.0.1``."""
+    with open_guarded_page(browser, live_server, **PHONE) as guarded:
+        yield guarded

@@ -10,26 +10,14 @@ under ``artifacts/e2e/``.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, GuardedPage
+from tests.e2e.conftest import GuardedPage, require_browser
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"end-to-end tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium, "
-        "or `make system-deps`)",
-        allow_module_level=True,
-    )
-if importlib.util.find_spec("playwright") is None:
-    pytest.skip(
-        "end-to-end tests need the Playwright package (pip install -e '.[dev]'); "
-        "never `playwright install`: the tests use Debian's Chromium",
-        allow_module_level=True,
-    )
+require_browser()
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 

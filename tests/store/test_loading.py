@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,10 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from grappes.clusters import strong_clusters
-from grappes.data import morocco
-from grappes.errors import InvalidInputError
-from grappes.store import loading
+from grappes.clusters import lifecycle, strong_clusters
+from grappes.data import communes_graph, morocco
+from grappes.errors import ConfigurationError, InvalidInputError
+from grappes.indicators import locational_gini
+from grappes.reports.identification import DEMO_PERMUTATIONS, DEMO_SEED
+from grappes.spatial.areal_clusters import areal_micro_clusters
+from grappes.store import loading, micro_clusters
 from grappes.store import models as m
 from grappes.store.loading import BUNDLED_DATASETS, compute_results, ensure_database, load_bundled
 from tests.conftest import RTOL
@@ -190,3 +195,150 @@ def test_compute_results_refuses_a_measure_filled_in_some_rows_only() -> None:
     )
     with pytest.raises(InvalidInputError, match="'employment' is filled in some rows and empty"):
         compute_results(counts)
+
+
+# Two regions, two sectors: a has 3 of x and 1 of y, b has 1 of x and 3 of y.
+# Locational Gini (Krugman): regions sorted by LQ of x, shares s = (1/4, 3/4) of x against
+# x = (1/2, 1/2) of everything: ½ Σ (s_i X_{i-1} - x_i S_{i-1}) = ½ (3/4 · 1/2 - 1/2 · 1/4)
+# = 0.125, as grappes.indicators.locational_gini's own example. Krugman's concentration of
+# x against the rest (y): |3/4 - 1/4| + |1/4 - 3/4| = 1.
+SMALL = pd.DataFrame(
+    {
+        "region": ["a", "a", "b", "b"],
+        "sector": ["x", "y", "x", "y"],
+        "year": [2020] * 4,
+        "establishments": [3.0, 1.0, 1.0, 3.0],
+    }
+)
+
+
+def test_compute_results_concentration_indices_by_hand() -> None:
+    results = compute_results(SMALL)
+    indices = results.concentrations.set_index("sector")
+    assert indices.loc["x", "locational_gini"] == pytest.approx(0.125, rel=RTOL)
+    assert indices.loc["x", "krugman"] == pytest.approx(1.0, rel=RTOL)
+    assert indices.loc["x", "herfindahl"] == pytest.approx((3 / 4) ** 2 + (1 / 4) ** 2, rel=RTOL)
+    assert results.lifecycle.empty  # one year: no trajectory
+    assert results.micro_clusters is None
+
+
+# A panel of three regions, two sectors and two years (as tests/store/test_user_data.py).
+PANEL = pd.DataFrame(
+    [
+        ("MA-01", "C", 2015, 100, 10),
+        ("MA-01", "G", 2015, 300, 30),
+        ("MA-02", "C", 2015, 200, 20),
+        ("MA-02", "G", 2015, 200, 25),
+        ("MA-03", "C", 2015, 50, 5),
+        ("MA-03", "G", 2015, 450, 40),
+        ("MA-01", "C", 2020, 160, 16),
+        ("MA-01", "G", 2020, 300, 28),
+        ("MA-02", "C", 2020, 180, 17),
+        ("MA-02", "G", 2020, 220, 26),
+        ("MA-03", "C", 2020, 50, 5),
+        ("MA-03", "G", 2020, 470, 41),
+    ],
+    columns=["region", "sector", "year", "employment", "establishments"],
+)
+
+
+@pytest.mark.parametrize("measures", [["employment"], ["employment", "establishments"]])
+def test_compute_results_lifecycle_is_the_library_s(measures: list[str]) -> None:
+    counts = PANEL[["region", "sector", "year", *measures]]
+    results = compute_results(counts)
+    expected = lifecycle(counts, establishments="establishments" if len(measures) == 2 else None)
+    stored = results.lifecycle
+    assert len(stored) == 6
+    for column in ("region", "sector", "stage", "quadrant"):
+        assert stored[column].tolist() == expected[column].tolist()
+    for column in ("employment_growth", "lq_first", "lq_last"):
+        assert stored[column].to_numpy() == pytest.approx(expected[column].to_numpy(), rel=RTOL)
+    # MA-01/C: 100 -> 160 jobs in 5 years, (160/100)^(1/5) - 1 = 9.86 % a year: growth.
+    row = stored.set_index(["region", "sector"]).loc[("MA-01", "C")]
+    assert row["employment_growth"] == pytest.approx(1.6 ** (1 / 5) - 1, rel=RTOL)
+    assert row["stage"] == "growth"
+    if len(measures) == 1:  # the rule read no establishments: none are stored
+        assert not any(c.startswith("establishments_") for c in stored.columns)
+
+
+def test_compute_results_lifecycle_refuses_a_panel_with_gaps() -> None:
+    gappy = PANEL[["region", "sector", "year", "employment"]].iloc[:-1]
+    with pytest.raises(InvalidInputError, match="needs a row for every year"):
+        compute_results(gappy)
+
+
+@pytest.mark.slow  # esda compiles its numba kernels (~20 s) and runs 9,999 permutations
+def test_shipped_micro_clusters_are_recomputed_exactly() -> None:
+    # The files tools/make_micro_clusters.py wrote, against a fresh computation.
+    shipped = micro_clusters.bundled_micro_clusters()
+    computed = micro_clusters.compute_micro_clusters(
+        morocco.establishments(level="commune"),
+        graph=communes_graph.contiguity_graph(),
+        graph_name=loading.COMMUNE_GRAPH,
+    )
+    for name in ("runs", "clusters", "members"):
+        pd.testing.assert_frame_equal(
+            getattr(shipped, name), getattr(computed, name), check_exact=True, obj=name
+        )
+    assert len(shipped.clusters) == 35 and len(shipped.members) == 107
+
+
+def test_missing_shipped_micro_clusters_are_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match=r"runs\.csv: the bundled micro-clusters"):
+        micro_clusters.bundled_micro_clusters(tmp_path)
+
+
+@pytest.mark.slow  # esda compiles its numba kernels (~20 s) and runs 9,999 permutations
+def test_stored_micro_clusters_are_the_cluster_report_s(loaded_engine: Engine) -> None:
+    # The cluster report's identification (grappes map --demo) with its own parameters.
+    expected = areal_micro_clusters(
+        morocco.establishments(level="commune"),
+        graph=communes_graph.contiguity_graph(),
+        permutations=DEMO_PERMUTATIONS,
+        seed=DEMO_SEED,
+        islands="drop",
+        on_zero_total="drop",
+    )
+    assert (micro_clusters.PERMUTATIONS, micro_clusters.SEED) == (DEMO_PERMUTATIONS, DEMO_SEED)
+    member, run = m.MicroClusterMember, m.MicroClusterRun
+    with Session(loaded_engine) as session:
+        stored = session.execute(
+            sa.select(member.sector, member.cluster, member.region).order_by(
+                member.sector, member.cluster, member.region
+            )
+        ).all()
+        runs = session.execute(
+            sa.select(run.sector, run.units, run.hot_spots, run.permutations, run.seed)
+        ).all()
+        clusters = pd.read_sql(sa.select(m.MicroCluster), session.connection())
+    assert [tuple(r) for r in stored] == list(expected.members.itertuples(index=False, name=None))
+    assert len(stored) > 0
+    hot = expected.units[expected.units["label"] == "hot_spot"].groupby("sector").size()
+    for sector, units, hot_spots, permutations, seed in runs:
+        assert (permutations, seed) == (DEMO_PERMUTATIONS, DEMO_SEED)
+        assert units == int((expected.units["sector"] == sector).sum())
+        assert hot_spots == int(hot.get(sector, 0))
+    merged = clusters.merge(expected.clusters, on=["sector", "cluster"], suffixes=("", "_lib"))
+    assert len(merged) == len(expected.clusters) == len(clusters)
+    assert merged["location_quotient"].to_numpy() == pytest.approx(
+        merged["location_quotient_lib"].to_numpy(), rel=RTOL
+    )
+
+
+def test_stored_locational_gini_is_the_indicator_s(loaded_engine: Engine) -> None:
+    regions = morocco.establishments(level="region")
+    expected = locational_gini(regions, value="establishments")
+    assert isinstance(expected, pd.DataFrame)
+    sc = m.SectorConcentration
+    with Session(loaded_engine) as session:
+        stored = dict(
+            session.execute(
+                sa.select(sc.sector, sc.locational_gini)
+                .join(m.Dataset, m.Dataset.id == sc.dataset)
+                .where(m.Dataset.name == "hcp-2024-establishments-region")
+            ).all()
+        )
+    gini = expected.set_index("sector")["locational_gini"]
+    assert set(stored) == set(gini.index)
+    for sector, value in stored.items():
+        assert value == pytest.approx(gini[sector], rel=RTOL)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from grappes.errors import InvalidInputError, NotFoundError
 from grappes.store import downloads as d
+from grappes.store import micro_clusters as mc
 from grappes.store import models as m
 from grappes.store import queries as q
 from tests.conftest import RTOL
@@ -249,3 +251,99 @@ def test_download_refuses_an_unknown_dataset(session: Session) -> None:
 def test_download_refuses_a_dataset_for_a_reference_table(session: Session) -> None:
     with pytest.raises(InvalidInputError, match="is not kept by dataset"):
         d.download_table(session, "regions", dataset="hcp-2024-establishments-region")
+
+
+def test_region_profile_names_units_and_sectors_in_three_languages(session: Session) -> None:
+    profile = q.region_profile(session, "MA-06")
+    for table in (profile.strong_clusters, profile.stars):
+        assert len(table) > 0
+        region = table[table["region"] == "MA-06"].iloc[0]
+        assert (region["name_fr"], region["name_ar"]) == ("Casablanca-Settat", "الدار البيضاء-سطات")
+        labels = table.drop_duplicates("sector").set_index("sector")
+        # HCP's sector groups (grappes.data.sectors): services is الخدمات, industry الصناعة
+        assert labels.loc["services", "label_ar"] == "الخدمات"
+        assert labels.loc["services", "label_en"] == "Services"
+        assert table["label_fr"].notna().all()
+
+
+def test_region_profile_has_no_lifecycle_on_the_bundled_censuses(session: Session) -> None:
+    # Each bundled dataset holds one year: no trajectory, hence no stage.
+    assert q.region_profile(session, "MA-06").lifecycle.empty
+    assert session.scalar(sa.select(sa.func.count()).select_from(m.LifecycleStage)) == 0
+
+
+def test_sector_profile_gives_locational_gini_and_krugman(session: Session) -> None:
+    profile = q.sector_profile(session, "industry")
+    indices = profile.concentration.set_index("dataset")
+    assert indices["level"].tolist() == ["region", "province", "commune"]
+    # Locational Gini by hand over the 12 regions (Krugman 1991, the pairwise form):
+    # G = 1/4 Σ_r Σ_r' |s_r x_r' - s_r' x_r|, s the shares of industry, x of all sectors.
+    lq = profile.location_quotients
+    region = lq[lq["dataset"] == "hcp-2024-establishments-region"].set_index("region")
+    # E_r from LQ = (E_rs / E_r) / (E_s / E), with E_s = 154,979 and E = 1,130,021
+    totals = region["value"] / region["location_quotient"] * 1130021 / 154979
+    assert totals.sum() == pytest.approx(1130021, rel=1e-9)
+    s = (region["value"] / 154979).to_numpy()
+    x = (totals / 1130021).to_numpy()
+    gini = np.abs(np.outer(s, x) - np.outer(x, s)).sum() / 4
+    assert indices.loc["hcp-2024-establishments-region", "locational_gini"] == pytest.approx(
+        gini, rel=1e-9
+    )
+    # Krugman's concentration against the rest: Σ_r |s_r - (E_r - E_rs)/(E - E_s)|.
+    rest = (totals - region["value"]) / (1130021 - 154979)
+    krugman = np.abs(s - rest.to_numpy()).sum()
+    assert indices.loc["hcp-2024-establishments-region", "krugman"] == pytest.approx(
+        krugman, rel=1e-9
+    )
+
+
+def test_region_micro_clusters_of_casablanca_settat(session: Session) -> None:
+    found = mc.region_micro_clusters(session, "MA-06")
+    assert len(found.clusters) > 0
+    assert set(found.runs["sector"]) == {"commerce", "construction", "industry", "services"}
+    assert set(found.runs["permutations"]) == {9999} and set(found.runs["seed"]) == {0}
+    # every cluster listed has a commune here; "here" is "lies in a province of MA-06"
+    provinces = set(q.region_profile(session, "MA-06").children["code"])
+    members = found.members
+    assert (members["here"] == members["province"].isin(provinces)).all()
+    here = members[members["here"]].groupby(["sector", "cluster"]).size()
+    assert set(here.index) == set(
+        zip(found.clusters["sector"], found.clusters["cluster"], strict=True)
+    )
+    # a cluster lists all its communes, as many as it has units
+    sizes = members.groupby(["sector", "cluster"]).size()
+    for row in found.clusters.itertuples():
+        assert sizes[(row.sector, row.cluster)] == row.n_units
+    assert found.clusters["label_ar"].notna().all()
+
+
+def test_region_micro_clusters_of_a_commune_and_abroad(session: Session) -> None:
+    member = session.execute(sa.select(m.MicroClusterMember).limit(1)).scalar_one()
+    found = mc.region_micro_clusters(session, member.region)
+    key = (member.sector, member.cluster)
+    assert key in set(zip(found.clusters["sector"], found.clusters["cluster"], strict=True))
+    assert mc.region_micro_clusters(session, "TN").clusters.empty  # no Tunisian communes
+    country = mc.region_micro_clusters(session, "MA")
+    assert len(country.members) == session.scalar(
+        sa.select(sa.func.count()).select_from(m.MicroClusterMember)
+    )
+    assert country.members["here"].all()
+
+
+def test_region_micro_clusters_of_an_unknown_or_malformed_code(session: Session) -> None:
+    with pytest.raises(NotFoundError, match="no region has the code"):
+        mc.region_micro_clusters(session, "MA-99")
+    with pytest.raises(InvalidInputError, match="control characters"):
+        mc.region_micro_clusters(session, "MA\x0006")
+
+
+def test_sector_micro_clusters(session: Session) -> None:
+    found = mc.sector_micro_clusters(session, "industry")
+    assert found.runs["sector"].tolist() == ["industry"]
+    assert set(found.clusters["sector"]) == {"industry"}
+    assert found.clusters["location_quotient"].ge(1).all()
+    assert found.members["here"].all()
+    assert found.members["name_fr"].notna().all() and found.members["province"].notna().all()
+    assert int(found.clusters["n_units"].sum()) == len(found.members)
+    # the 2014 employment (HCP_EMPLOYMENT) has no communes: no run
+    assert mc.sector_micro_clusters(session, "industry", classification="HCP_EMPLOYMENT").runs.empty

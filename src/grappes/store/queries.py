@@ -6,15 +6,16 @@ Every value from a visitor reaches the database as a bound parameter, never as S
 search terms are checked first (length, control characters) and ``LIKE`` wildcards in them
 are escaped, so ``%`` and ``_`` are searched for as written.
 
-- :func:`region_profile`: a region's specialisations, strong clusters, stars and
-  organisations;
+- :func:`region_profile`: a region's specialisations, strong clusters, stars, lifecycle
+  stages and organisations;
 - :func:`sector_profile`: where a sector concentrates (location quotients by region,
-  Herfindahl index);
+  Herfindahl index, locational Gini, Krugman's index);
 - :func:`organisation_profile`: a cluster organisation, its partners and its region;
 - :func:`search`: regions, sectors and organisations whose names contain a text, case- and
   accent-insensitively on SQLite and PostgreSQL alike.
 
-The open-data tables are served by :mod:`grappes.store.downloads`.
+The open-data tables are served by :mod:`grappes.store.downloads`; the micro-clusters of a
+region or a sector by :mod:`grappes.store.micro_clusters`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ MAX_CODE_LENGTH: Final = 64
 _REGION_COLUMNS = ("code", "level", "parent", "country", "name_fr", "name_ar", "name_en")
 _SECTOR_COLUMNS = ("classification", "code", "level", "parent", "label_en", "label_fr", "label_ar")
 _LEVEL_RANK = {"maghreb": 0, "country": 1, "region": 2, "province": 3, "commune": 4}
+_CELL_KEYS = ("dataset", "region", "sector")
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,22 @@ class RegionProfile:
         ``location_quotient``; by dataset, then highest quotient first.
     strong_clusters
         The strong clusters (US Cluster Mapping Project rule) of the region and of the
-        units one level below it: ``dataset``, ``region``, ``name_fr``, ``sector``,
-        ``year``, ``employment``, ``establishments``, ``location_quotient``, ``strong10``.
+        units one level below it: ``dataset``, ``region``, ``name_fr``, ``name_ar``,
+        ``name_en`` (the unit's), ``sector``, ``label_fr``, ``label_ar``, ``label_en``
+        (the sector's), ``year``, ``employment``, ``establishments``,
+        ``location_quotient``, ``strong10``.
     stars
         The cells of the region and of the units one level below it with at least one
-        star (European Cluster Observatory): ``dataset``, ``region``, ``name_fr``,
-        ``sector``, ``year``, ``value``, ``location_quotient``, ``focus``, the three star
-        flags and ``stars``; most stars first.
+        star (European Cluster Observatory): ``dataset``, ``region``, the unit's names,
+        ``sector``, its labels, ``year``, ``value``, ``location_quotient``, ``focus``, the
+        three star flags and ``stars``; most stars first.
+    lifecycle
+        The lifecycle stages (:func:`grappes.clusters.lifecycle`) of the region and of the
+        units one level below it, in the datasets of two years or more: ``dataset``,
+        ``region``, the unit's names, ``sector``, its labels, ``first_year``,
+        ``last_year``, employment and establishments first, last and growth, ``lq_first``,
+        ``lq_last``, ``stage``, ``quadrant``. Empty when no dataset has several years
+        (the bundled censuses have one each).
     organisations
         Cluster organisations located in the region or one level below it: ``id``,
         ``name``, ``sector``, ``city``, ``region``, ``country``, ``source_url``.
@@ -92,6 +103,7 @@ class RegionProfile:
     specialisations: pd.DataFrame
     strong_clusters: pd.DataFrame
     stars: pd.DataFrame
+    lifecycle: pd.DataFrame
     organisations: pd.DataFrame
 
 
@@ -112,9 +124,10 @@ class SectorProfile:
         ``dataset``, ``measure``, ``year``, ``region``, ``level``, ``name_fr``,
         ``name_ar``, ``name_en``, ``value``, ``location_quotient``; highest first.
     concentration
-        Its Herfindahl index over the regions of each such dataset: ``dataset``,
-        ``measure``, ``year``, ``herfindahl``, ``herfindahl_normalised``,
-        ``equivalent_number``.
+        How concentrated it is over the regions of each such dataset: ``dataset``,
+        ``level``, ``measure``, ``year``, ``herfindahl``, ``herfindahl_normalised``,
+        ``equivalent_number``, ``locational_gini`` (Krugman's, 0 to 0.5) and ``krugman``
+        (Krugman's concentration index against the rest of the economy, 0 to 2).
     strong_clusters
         The regions where it is a strong cluster: ``dataset``, ``region``, ``name_fr``,
         ``year``, ``location_quotient``, ``strong10``.
@@ -188,35 +201,29 @@ def region_profile(session: Session, code: str) -> RegionProfile:
             sector, sa.and_(sector.classification == ds.classification, sector.code == lq.sector)
         )
         .where(lq.region == code)
-        .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc(), lq.sector),
+        .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc().nulls_last(), lq.sector),
     )
     strong = m.StrongCluster
     strong_clusters = fetch_frame(
         session,
-        sa.select(
-            ds.name.label("dataset"),
-            strong.region,
-            m.Region.name_fr,
-            strong.sector,
+        _named(strong)
+        .add_columns(
             strong.year,
             strong.employment,
             strong.establishments,
             strong.location_quotient,
             strong.strong10,
         )
-        .join(ds, ds.id == strong.dataset)
-        .outerjoin(m.Region, m.Region.code == strong.region)
         .where(strong.region.in_(units), strong.strong)
-        .order_by(ds.id, strong.region, strong.location_quotient.desc(), strong.sector),
+        .order_by(
+            ds.id, strong.region, strong.location_quotient.desc().nulls_last(), strong.sector
+        ),
     )
     star = m.StarRating
     stars = fetch_frame(
         session,
-        sa.select(
-            ds.name.label("dataset"),
-            star.region,
-            m.Region.name_fr,
-            star.sector,
+        _named(star)
+        .add_columns(
             star.year,
             star.value,
             star.location_quotient,
@@ -226,10 +233,16 @@ def region_profile(session: Session, code: str) -> RegionProfile:
             star.focus_star,
             star.stars,
         )
-        .join(ds, ds.id == star.dataset)
-        .outerjoin(m.Region, m.Region.code == star.region)
         .where(star.region.in_(units), star.stars > 0)
         .order_by(ds.id, star.stars.desc(), star.region, star.sector),
+    )
+    stage = m.LifecycleStage
+    lifecycle = fetch_frame(
+        session,
+        _named(stage)
+        .add_columns(*(c for c in stage.__table__.columns if c.key not in _CELL_KEYS))
+        .where(stage.region.in_(units))
+        .order_by(ds.id, stage.region, stage.sector),
     )
     org = m.Organisation
     organisations = fetch_frame(
@@ -245,6 +258,7 @@ def region_profile(session: Session, code: str) -> RegionProfile:
         specialisations=specialisations,
         strong_clusters=as_booleans(strong_clusters, ["strong10"]),
         stars=as_booleans(stars, ["size_star", "specialisation_star", "focus_star"]),
+        lifecycle=lifecycle,
         organisations=organisations,
     )
 
@@ -311,18 +325,21 @@ def sector_profile(
         .join(ds, ds.id == lq.dataset)
         .outerjoin(region, region.code == lq.region)
         .where(in_classification)
-        .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc(), lq.region),
+        .order_by(ds.id, lq.measure, lq.year, lq.location_quotient.desc().nulls_last(), lq.region),
     )
     hhi = m.SectorConcentration
     concentration = fetch_frame(
         session,
         sa.select(
             ds.name.label("dataset"),
+            ds.level,
             hhi.measure,
             hhi.year,
             hhi.herfindahl,
             hhi.herfindahl_normalised,
             hhi.equivalent_number,
+            hhi.locational_gini,
+            hhi.krugman,
         )
         .join(ds, ds.id == hhi.dataset)
         .where(ds.classification == classification, hhi.sector == code)
@@ -342,7 +359,7 @@ def sector_profile(
         .join(ds, ds.id == strong.dataset)
         .outerjoin(region, region.code == strong.region)
         .where(ds.classification == classification, strong.sector == code, strong.strong)
-        .order_by(ds.id, strong.location_quotient.desc(), strong.region),
+        .order_by(ds.id, strong.location_quotient.desc().nulls_last(), strong.region),
     )
     return SectorProfile(
         sector=dict(found._mapping),
@@ -505,6 +522,36 @@ def _check_printable(who: str, what: str, value: str) -> None:
         raise InvalidInputError(
             f"{who}: {what} must not contain control characters; found {control[0]!r}"
         )
+
+
+def _named(
+    table: type[m.StrongCluster] | type[m.StarRating] | type[m.LifecycleStage],
+) -> sa.Select[*tuple[Any, ...]]:
+    """``dataset``, ``region`` with the unit's names, ``sector`` with its labels, of ``table``.
+
+    The sector's labels are those of the dataset's classification (none when the dataset
+    names none, or uses codes Grappes does not know).
+    """
+    ds, region, sector = m.Dataset, m.Region, m.Sector
+    return (
+        sa.select(
+            ds.name.label("dataset"),
+            table.region,
+            region.name_fr,
+            region.name_ar,
+            region.name_en,
+            table.sector,
+            sector.label_fr,
+            sector.label_ar,
+            sector.label_en,
+        )
+        .select_from(table)
+        .join(ds, ds.id == table.dataset)
+        .outerjoin(region, region.code == table.region)
+        .outerjoin(
+            sector, sa.and_(sector.classification == ds.classification, sector.code == table.sector)
+        )
+    )
 
 
 def _region(session: Session, code: str) -> dict[str, Any] | None:

@@ -20,11 +20,12 @@ from jinja2 import Environment, PackageLoader
 
 from grappes import __version__
 from grappes.settings import Settings
-from grappes.web import data, errors, home, pages, profiles
+from grappes.web import compare, data, errors, home, pages, profiles
+from grappes.web.cache import ResponseCache, ResponseCacheMiddleware
 from grappes.web.i18n import LanguageMiddleware, check_requested_language
 from grappes.web.security import SecurityHeadersMiddleware
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "from_environment"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -46,11 +47,13 @@ def create_app(settings: Settings) -> FastAPI:
     >>> TestClient(app).get("/regions/MA-06.json").json()["region"]["name_fr"]  # doctest: +SKIP
     'Casablanca-Settat'
     """
-    from grappes.store.database import connect
-    from grappes.store.loading import ensure_database
+    from grappes.store.database import connect, is_built
 
     engine = connect(settings.database_url)
-    ensure_database(engine)
+    if not is_built(engine):
+        from grappes.store.loading import ensure_database
+
+        ensure_database(engine)
 
     app = FastAPI(
         title="Grappes — cluster observatory of the Maghreb",
@@ -72,16 +75,30 @@ def create_app(settings: Settings) -> FastAPI:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no stat() per page
     )
     app.state.map_cache = {}
+    app.state.response_cache = ResponseCache(engine, on_change=app.state.map_cache.clear)
     errors.install(app)
     app.include_router(home.router)
     app.include_router(profiles.router)
     app.include_router(pages.router)
     app.include_router(data.router)
+    app.include_router(compare.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # Added last = outermost: the language prefix is stripped before routing, and every
-    # response (errors included) gets the security headers.
+    # Added last = outermost: the language prefix is stripped before routing, every
+    # response (errors included) gets the security headers, and a kept answer (headers
+    # included) is given before anything else runs.
     app.add_middleware(LanguageMiddleware, default=settings.language)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ResponseCacheMiddleware, cache=app.state.response_cache)
     return app
+
+
+def from_environment() -> FastAPI:
+    """Return :func:`create_app` of the settings read from the environment (``GRAPPES_*``).
+
+    The factory ``grappes serve`` hands to uvicorn (``factory=True``), so that each worker
+    process makes its own application, engine and cache when it starts.
+    """
+    return create_app(Settings())

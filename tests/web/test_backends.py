@@ -1,0 +1,67 @@
+"""The same pages give the same JSON on SQLite and on PostgreSQL.
+
+Both apps are built from the same bundled data, so every JSON twin and every open-data
+table must be equal to the last row and the last digit, in the same order; only the time
+each dataset was loaded (``loaded_at``) differs. The PostgreSQL app is skipped when no
+server is given (``GRAPPES_TEST_DATABASE_URL``, see ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from grappes.store.downloads import DOWNLOADS
+
+#: The JSON twin of every page, with the parameters that change what it shows.
+TWINS = [
+    "/index.json",
+    "/index.json?sector=services",
+    "/regions/MA-06.json",
+    "/regions/MA.json",
+    "/regions/06.141.json",
+    "/regions/MA-01.json",
+    "/sectors/industry.json",
+    "/sectors/commerce.json",
+    "/sectors/industry.json?classification=HCP_EMPLOYMENT",
+    "/sectors/C.json?classification=ISIC4",
+    "/organisations/MA-002.json",
+    "/organisations/TN-001.json",
+    "/search.json?q=casa",
+    "/search.json?q=fes",
+    "/search.json?q=الدار البيضاء",
+    "/search.json?q=cluster",
+    "/data.json",
+    "/about.json",
+    "/docs.json",
+    "/ar/regions/MA-06.json",
+]
+
+
+@pytest.mark.parametrize("address", TWINS + [f"/data/{name}.json" for name in DOWNLOADS])
+def test_same_json_on_sqlite_and_postgresql(
+    sqlite_client: TestClient, postgresql_client: TestClient, address: str
+) -> None:
+    on_sqlite = sqlite_client.get(address)
+    on_postgresql = postgresql_client.get(address)
+    assert on_sqlite.status_code == on_postgresql.status_code == 200, address
+    assert _without_load_times(on_sqlite.json()) == _without_load_times(on_postgresql.json())
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/regions/MA-06", "/sectors/industry", "/ar/search?q=casa"],
+)
+def test_same_page_on_sqlite_and_postgresql(
+    sqlite_client: TestClient, postgresql_client: TestClient, address: str
+) -> None:
+    assert sqlite_client.get(address).text == postgresql_client.get(address).text
+
+
+def _without_load_times(data: object) -> object:
+    """``data`` without its ``loaded_at`` values (when each database was built)."""
+    if isinstance(data, dict):
+        return {k: _without_load_times(v) for k, v in data.items() if k != "loaded_at"}
+    if isinstance(data, list):
+        return [_without_load_times(item) for item in data]
+    return data

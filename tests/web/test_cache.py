@@ -1,0 +1,197 @@
+"""The response cache: kept answers are given again, never stale, never in another language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from grappes.cli.app import app as cli
+from grappes.store.database import connect, upgrade
+from grappes.store.user_data import load_user_table
+from grappes.web.cache import ResponseCache, ResponseCacheMiddleware
+
+
+def _cache(client: TestClient) -> ResponseCache:
+    cache: ResponseCache = client.app.state.response_cache  # type: ignore[attr-defined]
+    return cache
+
+
+def test_an_answer_is_kept_and_given_again(client: TestClient) -> None:
+    statistics = _cache(client).statistics
+    first = client.get("/regions/MA-01.json?cache=kept")
+    hits = statistics.hits
+    again = client.get("/regions/MA-01.json?cache=kept")
+    assert statistics.hits == hits + 1
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again.headers["content-type"] == "application/json"
+    # a kept answer carries the headers of a fresh one, the security policy included
+    assert again.headers == first.headers
+
+
+@pytest.mark.parametrize(
+    ("address", "language"),
+    [
+        ("/regions/MA-06", "fr"),
+        ("/ar/regions/MA-06", "ar"),
+        ("/en/regions/MA-06", "en"),
+        ("/regions/MA-06?lang=ar", "ar"),
+        ("/regions/MA-06?lang=en", "en"),
+        ("/fr/regions/MA-06", "fr"),
+    ],
+)
+def test_languages_are_never_mixed(client: TestClient, address: str, language: str) -> None:
+    # every address twice, interleaved with the others: each answer stays in its language
+    for _ in range(2):
+        for other in ("/regions/MA-06", "/ar/regions/MA-06", "/en/regions/MA-06"):
+            client.get(other)
+        page = client.get(address)
+        assert page.status_code == 200
+        assert f'<html lang="{language}"' in page.text
+    arabic = client.get("/ar/regions/MA-06").text
+    assert "الدار البيضاء-سطات" in arabic and 'dir="rtl"' in arabic
+    assert 'dir="rtl"' not in client.get("/regions/MA-06").text
+
+
+def test_a_page_and_its_json_twin_are_kept_apart(client: TestClient) -> None:
+    for _ in range(2):
+        html = client.get("/sectors/industry")
+        twin = client.get("/sectors/industry.json")
+        assert html.headers["content-type"] == "text/html; charset=utf-8"
+        assert twin.headers["content-type"] == "application/json"
+        assert twin.json()["sector"]["code"] == "industry"
+        assert html.text.lstrip().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    "address", ["/regions/XX", "/regions/XX.json", "/?sector=nope", "/nothing/here"]
+)
+def test_errors_are_not_kept(client: TestClient, address: str) -> None:
+    statistics = _cache(client).statistics
+    hits, stored = statistics.hits, statistics.stored
+    statuses = {client.get(address).status_code for _ in range(2)}
+    assert statuses <= {400, 404}
+    assert (statistics.hits, statistics.stored) == (hits, stored)
+
+
+def _table(folder: Path, rows: str) -> Path:
+    path = folder / "jobs.csv"
+    path.write_text("region,sector,year,employment\n" + rows, encoding="utf-8")
+    return path
+
+
+def _lq(client: TestClient, name: str) -> float:
+    rows = client.get("/regions/MA-06.json").json()["specialisations"]
+    (row,) = [r for r in rows if r["dataset"] == name and r["sector"] == "A"]
+    value: float = row["location_quotient"]
+    return value
+
+
+def test_a_load_by_another_process_is_seen_at_once(tmp_path: Path, fresh_app: FastAPI) -> None:
+    # MA-06: A 30, B 10; MA-01: A 20, B 40. LQ(MA-06, A) = (30/40) / (50/100) = 1.5
+    first = _table(tmp_path, "MA-06,A,2020,30\nMA-06,B,2020,10\nMA-01,A,2020,20\nMA-01,B,2020,40\n")
+    app = fresh_app
+    with TestClient(app) as client:
+        before = client.get("/regions/MA-06.json").json()
+        client.get("/regions/MA-06.json")  # now kept
+        assert _cache(client).statistics.hits >= 1
+        assert "mine" not in {r["dataset"] for r in before["specialisations"]}
+        # the store's loader, on an engine of its own (as the CLI in another process)
+        writer = connect(app.state.settings.database_url)
+        with Session(writer) as session, session.begin():
+            load_user_table(session, first, kind="employment", name="mine")
+        writer.dispose()
+        assert _lq(client, "mine") == pytest.approx(1.5, rel=1e-12)
+        # replaced through the command line: MA-06 A 10, B 30 → (10/40) / (50/100) = 0.5
+        second = _table(
+            tmp_path, "MA-06,A,2020,10\nMA-06,B,2020,30\nMA-01,A,2020,40\nMA-01,B,2020,20\n"
+        )
+        url = app.state.settings.database_url
+        arguments = ["load", str(second), "-k", "employment", "-n", "mine", "--replace"]
+        result = CliRunner().invoke(cli, [*arguments, "--database-url", url])
+        assert result.exit_code == 0, result.output
+        assert _lq(client, "mine") == pytest.approx(0.5, rel=1e-12)
+        assert _cache(client).statistics.invalidations >= 2
+
+
+def _cache_on_an_empty_database(
+    folder: Path,
+    *,
+    max_entries: int = 2048,
+    max_bytes: int = 1 << 26,
+    max_entry_bytes: int = 1 << 22,
+) -> ResponseCache:
+    engine = connect(f"sqlite:///{folder / 'empty.sqlite3'}")
+    upgrade(engine)
+    return ResponseCache(
+        engine, max_entries=max_entries, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes
+    )
+
+
+def test_the_cache_is_bounded_and_drops_the_least_recently_used(tmp_path: Path) -> None:
+    cache = _cache_on_an_empty_database(tmp_path, max_entries=2, max_bytes=10_000)
+    version = cache.current_version()
+    assert version == (0, None, None, None)  # no dataset yet: still a version
+    for name in (b"/a", b"/b"):
+        cache.keep((name, b""), version, [], b"x")
+    assert cache.get((b"/a", b"")) is not None  # /a is now the most recent
+    cache.keep((b"/c", b""), version, [], b"x")
+    assert len(cache) == 2
+    assert cache.get((b"/b", b"")) is None
+    cache.keep((b"/big", b""), version, [], b"x" * 10_000)  # the others must go for it
+    assert len(cache) == 1 and cache.get((b"/big", b"")) is not None
+    # an answer rendered under an older version is not kept
+    cache.keep((b"/old", b""), ("another",), [], b"x")
+    assert cache.get((b"/old", b"")) is None
+    cache.close()
+    cache.engine.dispose()
+
+
+def _tiny_app(cache: ResponseCache) -> FastAPI:
+    app = FastAPI()
+    calls: list[str] = []
+
+    @app.get("/big")
+    def big() -> PlainTextResponse:
+        calls.append("big")
+        return PlainTextResponse("y" * 100)
+
+    @app.get("/small")
+    def small() -> JSONResponse:
+        calls.append("small")
+        return JSONResponse({"n": len(calls)})
+
+    app.add_middleware(ResponseCacheMiddleware, cache=cache)
+    app.state.calls = calls
+    return app
+
+
+def test_large_answers_and_other_methods_are_passed_on(tmp_path: Path) -> None:
+    cache = _cache_on_an_empty_database(tmp_path, max_entry_bytes=50)
+    app = _tiny_app(cache)
+    with TestClient(app) as client:
+        assert client.get("/big").text == "y" * 100
+        assert client.get("/big").text == "y" * 100
+        assert app.state.calls == ["big", "big"]  # too large to keep
+        assert client.get("/small").json() == client.get("/small").json() == {"n": 3}
+        assert client.head("/small").status_code in (200, 405)
+        assert len(cache) == 1
+    cache.engine.dispose()
+
+
+def test_without_a_data_version_nothing_is_kept(tmp_path: Path) -> None:
+    # a database without the datasets table: the version cannot be read
+    engine = connect(f"sqlite:///{tmp_path / 'bare.sqlite3'}")
+    cache = ResponseCache(engine)
+    app = _tiny_app(cache)
+    with TestClient(app) as client:
+        assert client.get("/small").json() == {"n": 1}
+        assert client.get("/small").json() == {"n": 2}
+    assert (cache.statistics.uncached, cache.statistics.hits, len(cache)) == (2, 0, 0)
+    engine.dispose()
