@@ -8,23 +8,15 @@ PostgreSQL cases are skipped, saying so.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from grappes.store.database import connect, upgrade
 from grappes.store.loading import load_bundled
-
-BACKENDS = ("sqlite", "postgresql")
-PG_VARIABLE = "GRAPPES_TEST_DATABASE_URL"
-PG_SKIP = (
-    f"PostgreSQL not tested: set {PG_VARIABLE} to a postgresql+psycopg:// URL "
-    "(tools/start_postgres.sh starts a local server and prints one)"
-)
+from tests.conftest import BACKENDS, postgresql_url
 
 
 def _sqlite(folder: Path) -> Engine:
@@ -32,21 +24,12 @@ def _sqlite(folder: Path) -> Engine:
 
 
 def _postgresql() -> Iterator[Engine]:
-    url = os.environ.get(PG_VARIABLE)
-    if not url:
-        pytest.skip(PG_SKIP)
-    schema = f"grappes_test_{uuid.uuid4().hex[:12]}"
-    admin = connect(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine = connect(make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with postgresql_url("grappes_test") as url:
+        engine = connect(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

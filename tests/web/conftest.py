@@ -11,8 +11,6 @@ writes takes ``fresh_app``.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -20,44 +18,17 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import make_url
 
 from grappes.settings import Settings
-from grappes.store.database import connect
 from grappes.web.app import create_app
-
-BACKENDS = ("sqlite", "postgresql")
-PG_VARIABLE = "GRAPPES_TEST_DATABASE_URL"
-PG_SKIP = (
-    f"PostgreSQL not tested: set {PG_VARIABLE} to a postgresql+psycopg:// URL "
-    "(tools/start_postgres.sh starts a local server and prints one)"
-)
-
-
-@contextmanager
-def postgresql_url() -> Iterator[str]:
-    """The URL of a new, empty schema of the test PostgreSQL, dropped on exit (or skip)."""
-    url = os.environ.get(PG_VARIABLE)
-    if not url:
-        pytest.skip(PG_SKIP)
-    schema = f"grappes_web_{uuid.uuid4().hex[:12]}"
-    admin = connect(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+from tests.conftest import BACKENDS, postgresql_url
 
 
 @contextmanager
 def app_on(backend: str, folder: Path) -> Iterator[FastAPI]:
     """A new app on a new database of ``backend`` (SQLite in ``folder``), built from the bundle."""
     sqlite = nullcontext(f"sqlite:///{folder / 'grappes.sqlite3'}")
-    with postgresql_url() if backend == "postgresql" else sqlite as url:
+    with postgresql_url("grappes_web") if backend == "postgresql" else sqlite as url:
         app = create_app(Settings(database_url=url))
         try:
             yield app

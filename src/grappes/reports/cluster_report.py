@@ -26,6 +26,7 @@ from grappes import __version__
 from grappes.data import boundaries, geography, sectors
 from grappes.i18n import LANGUAGE_NAMES, check_language, direction, pick, translator
 from grappes.reports import choropleth
+from grappes.reports.code_words import code_words
 from grappes.reports.identification import Identification, Specialisation
 from grappes.reports.specialisation import MARKED_LQ, Panel, Row, number_formatter
 
@@ -198,7 +199,7 @@ def cluster_report(
         source=source,
         result=identification,
         model=model,
-        words=_words(_),
+        words=code_words(_),
         legend=choropleth.legend(),
         strong_legend=[
             (STRONG_COLOURS[0], _("not strong")),
@@ -230,36 +231,6 @@ def write_reports(htmls: Mapping[str, str], directory: Path, *, basename: str) -
         partial.replace(path)
         written.append(path)
     return written
-
-
-def _words(_: Callable[[str], str]) -> dict[str, str]:
-    """Words for codes the tables hold (stages, quadrants, stars), in the reader's language."""
-    return {
-        "absent": _("absent"),
-        "emergence": _("emergence"),
-        "growth": _("growth"),
-        "sustainment": _("sustainment"),
-        "decline": _("decline"),
-        "star": _("star"),
-        "mature": _("mature"),
-        "emerging": _("emerging"),
-        "transforming": _("transforming"),
-        "size_star": _("size"),
-        "specialisation_star": _("specialisation"),
-        "focus_star": _("focus"),
-        "yes": _("yes"),
-        "no": _("no"),
-        "province": _("Province"),
-        "region": _("Region"),
-        "employment_for_both": _(
-            "The table has no establishment counts: employment stands for both size measures "
-            "of the strong-cluster rule, and the lifecycle reads employment alone."
-        ),
-        "establishments_for_both": _(
-            "The table has no employment: establishment counts stand for both size measures "
-            "of the strong-cluster rule, and for employment in the stars and the lifecycle."
-        ),
-    }
 
 
 def _unit_names(language: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from grappes.i18n import direction, pick, translator
 from grappes.reports.bar_chart import Bar, bar_chart
+from grappes.reports.code_words import code_words
 from grappes.store import micro_clusters, queries
 from grappes.web.home import HOME_CLASSIFICATION
 from grappes.web.i18n import visit
@@ -63,7 +64,7 @@ def region(request: Request, session: SessionDependency, code: str) -> Response:
         payload,
         by_dataset=_by_dataset(specialisations),
         micro=_grouped(micro_payload),
-        words=_words(translator(visit(request).language)),
+        words=code_words(translator(visit(request).language)),
         chart=_chart_maker(request),
     )
 
@@ -178,18 +179,3 @@ def _chart_maker(request: Request) -> Chart:
         return Markup(svg)  # bar_chart escapes every text it writes
 
     return chart
-
-
-def _words(_: Callable[[str], str]) -> dict[str, str]:
-    """The lifecycle's stages and quadrants in the visitor's language."""
-    return {
-        "absent": _("absent"),
-        "emergence": _("emergence"),
-        "growth": _("growth"),
-        "sustainment": _("sustainment"),
-        "decline": _("decline"),
-        "star": _("star"),
-        "mature": _("mature"),
-        "emerging": _("emerging"),
-        "transforming": _("transforming"),
-    }
