@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from grappes.i18n import pick, translator
 from grappes.web.i18n import visit
 
-__all__ = ["get_session", "number", "page", "records", "twin"]
+__all__ = ["describe_dataset", "get_session", "number", "page", "records", "twin"]
 
 Handler = Callable[..., Response]
 
@@ -73,12 +74,16 @@ def page(request: Request, template: str, payload: dict[str, Any], **context: An
     def fmt(value: object, decimals: int = 0) -> str:
         return number(value, decimals, language=language)
 
+    def dataset_label(name: str) -> str:
+        return describe_dataset(name, translator(language))
+
     html = request.app.state.templates.get_template(template).render(
         _=translator(language),
         visit=where,
         json_link=where.link(twin) + query,
         name=name,
         fmt=fmt,
+        dataset_label=dataset_label,
         **payload,
         **context,
     )
@@ -100,3 +105,25 @@ def twin(router: APIRouter, path: str, *, name: str, summary: str) -> Callable[[
         return handler
 
     return register
+
+
+#: The names of the bundled census datasets (``grappes.store.loading.BUNDLED_DATASETS``).
+_BUNDLED_NAME = re.compile(r"hcp-(2024|2014)-(establishments|employment)-(region|province|commune)")
+
+
+def describe_dataset(name: str, _: Callable[[str], str]) -> str:
+    """A bundled dataset's name in words (``hcp-2024-establishments-region`` → "Business
+    establishments, 2024 — by region"); any other (a user's) name as it is."""
+    found = _BUNDLED_NAME.fullmatch(name)
+    if found is None:
+        return name
+    kind = {
+        "establishments": _("Business establishments, 2024"),
+        "employment": _("Employed population, 2014"),
+    }[found.group(2)]
+    level = {
+        "region": _("by region"),
+        "province": _("by province"),
+        "commune": _("by commune"),
+    }[found.group(3)]
+    return f"{kind} — {level}"
