@@ -165,3 +165,21 @@ def test_openapi_and_local_docs(client: TestClient) -> None:
     assert "/regions/{code}.json" in page
     assert "swagger" not in page.lower() and "cdn" not in page.lower()
     assert client.get("/redoc").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("/regions/MA-06", "Établissements économiques, 2024 — par région"),
+        ("/ar/regions/MA-06", "المؤسسات الاقتصادية، 2024 — حسب الجهة"),
+        (
+            "/en/sectors/industry?classification=HCP_EMPLOYMENT",
+            "Employed population, 2014 — by province",
+        ),
+    ],
+)
+def test_bundled_datasets_are_named_in_words(client: TestClient, address: str, words: str) -> None:
+    html = client.get(address).text
+    assert words in html
+    # the code stays in the JSON twin, not in the page's captions
+    assert "<caption><bdi>hcp-" not in html
