@@ -315,6 +315,52 @@ def test_cluster_index_is_free_of_units(area: float, people: float, jobs: float)
     pd.testing.assert_frame_equal(litzenberger_sternberg(scaled), base, rtol=1e-9)
 
 
+def summed_into_cells(plants: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The plants aggregated by hand into region x sector cells (Σe, Σe², count)."""
+    squared = plants.assign(squares=plants.employment**2)
+    return squared.groupby(["region", "sector", *by], as_index=False).agg(
+        employment=("employment", "sum"), squares=("squares", "sum"), n=("employment", "size")
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(plant_tables())
+def test_cells_give_what_their_plants_give(table: pd.DataFrame) -> None:
+    cells = summed_into_cells(table).sample(frac=1.0, random_state=3)
+    got = ellison_glaeser(cells, squares="squares", plants="n")
+    pd.testing.assert_frame_equal(got, ellison_glaeser(table), rtol=1e-12)
+    got_ms = maurel_sedillot(cells, squares="squares", plants="n")
+    pd.testing.assert_frame_equal(got_ms, maurel_sedillot(table), rtol=1e-12)
+
+
+def test_cells_by_year_and_with_a_reference() -> None:
+    table = plants_table()
+    by_year = ellison_glaeser(
+        summed_into_cells(table, ("year",)), squares="squares", plants="n", by=("year",)
+    )
+    pd.testing.assert_frame_equal(by_year, ellison_glaeser(table, by=("year",)), rtol=1e-12)
+    reat = ellison_glaeser(
+        summed_into_cells(REAT_PLANTS), squares="squares", plants="n", reference=REAT_REGIONS
+    )
+    assert reat["gamma"].iloc[0] == pytest.approx(0.05990628412, rel=1e-9)  # REAT, above
+    assert reat["plants"].iloc[0] == 10
+
+
+def test_cells_refuse_half_a_description_and_bad_cells() -> None:
+    cells = summed_into_cells(REAT_PLANTS)
+    with pytest.raises(InvalidInputError, match=r"squares and plants .* go together"):
+        ellison_glaeser(cells, squares="squares")
+    with pytest.raises(InvalidInputError, match=r"plant='plant' names plant rows"):
+        ellison_glaeser(cells.assign(plant="k"), squares="squares", plants="n", plant="plant")
+    with pytest.raises(InvalidInputError, match=r"'n' must count plants as integers"):
+        ellison_glaeser(cells.assign(n=cells.n * 1.0), squares="squares", plants="n")
+    with pytest.raises(InvalidInputError, match=r"must identify one row"):
+        ellison_glaeser(pd.concat([cells, cells]), squares="squares", plants="n")
+    negative = cells.assign(squares=-cells.squares)
+    with pytest.raises(InvalidInputError, match=r"'squares' must be non-negative.*region="):
+        maurel_sedillot(negative, squares="squares", plants="n")
+
+
 # --- Errors --------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal, TypeAlias, get_args
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,7 @@ COMBINES: tuple[Combine, ...] = get_args(Combine)
 #: Restarts of the k-medoids search; the best of them (least total distance) is kept.
 KMEDOIDS_RESTARTS = 20
 
-SimilarityInput = TableLike | Mapping[str, TableLike]
+SimilarityInput: TypeAlias = "TableLike | Mapping[str, TableLike]"
 
 
 @dataclass(frozen=True)

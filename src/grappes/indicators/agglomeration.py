@@ -9,15 +9,13 @@ ratio, lives in :mod:`grappes.indicators.cluster_index` and is importable from h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-import ibis
 import ibis.expr.types as ir
-import pandas as pd
 
-from grappes.engine import execute
+from grappes.engine import execute, memtable, records
 from grappes.errors import InvalidInputError
 from grappes.indicators.cluster_index import litzenberger_sternberg
 from grappes.indicators.expressions import check_covers, ratio
@@ -36,6 +34,8 @@ def ellison_glaeser(
     by: Sequence[str] = (),
     reference: TableLike | None = None,
     on_undefined: Undefined = "raise",
+    squares: str | None = None,
+    plants: str | None = None,
 ) -> TableLike:
     """Return the Ellison–Glaeser agglomeration index γ of every sector (x ``by`` group).
 
@@ -60,6 +60,13 @@ def ellison_glaeser(
         What to do when γ is undefined: a sector with no employment, a sector whose
         employment sits in a single plant (H = 1), or an economy whose employment sits in a
         single region (Σx² = 1). ``"raise"`` (default) or ``"nan"``.
+    squares, plants
+        Optional, together: names of columns holding, for each region x sector cell, the
+        sum of its plants' squared employment (Σe²) and its number of plants. When given,
+        ``table`` is the plants already aggregated into cells (one row per region x sector
+        x ``by``, ``value`` the cell's employment; ``plant`` is then not allowed), so that a
+        register aggregated once for several indicators is not read again. Gives the same
+        γ, G, H and plants as the plant rows the cells were summed from.
 
     Returns
     -------
@@ -116,6 +123,7 @@ def ellison_glaeser(
         plant=plant,
         by=tuple(by),
         reference=reference,
+        aggregated=_aggregated(who, squares=squares, plants=plants, plant=plant),
     )
     s = parts.sectors
     one_minus_x2 = 1.0 - s._x2
@@ -139,6 +147,8 @@ def maurel_sedillot(
     by: Sequence[str] = (),
     reference: TableLike | None = None,
     on_undefined: Undefined = "raise",
+    squares: str | None = None,
+    plants: str | None = None,
 ) -> TableLike:
     """Return the Maurel–Sédillot agglomeration index γ of every sector (x ``by`` group).
 
@@ -146,7 +156,7 @@ def maurel_sedillot(
     ----------
     table
         Establishment-level table, one row per plant (pandas or Ibis).
-    region, sector, value, plant, by, reference, on_undefined
+    region, sector, value, plant, by, reference, on_undefined, squares, plants
         As for :func:`ellison_glaeser`.
 
     Returns
@@ -194,6 +204,7 @@ def maurel_sedillot(
         plant=plant,
         by=tuple(by),
         reference=reference,
+        aggregated=_aggregated(who, squares=squares, plants=plants, plant=plant),
     )
     s = parts.sectors
     g_ms = ratio(s._s2 - s._x2, 1.0 - s._x2)
@@ -347,9 +358,9 @@ class _Parts:
     def check_defined(self, *, who: str, need_plants: bool) -> None:
         """Raise on the first undefined index found (one query for every cause)."""
         s = self.sectors
-        found = execute(s.filter(self._undefined(s, need_plants=need_plants)).limit(1))
+        found = records(s.filter(self._undefined(s, need_plants=need_plants)).limit(1))
         if len(found):
-            self._refuse(found.iloc[0], who=who)
+            self._refuse(found[0], who=who)
 
     def finish(
         self,
@@ -381,16 +392,23 @@ class _Parts:
             _x2=s._x2,
             _e_s=s._e_s,
         )
-        frame = execute(checked)
-        undefined = frame[frame["_undefined"]]
-        if len(undefined):
-            self._refuse(undefined.iloc[0], who=who)
-        frame = frame[list(result.columns)]
         if self.prepared.kind == "ibis":
-            return ibis.memtable(frame)
+            found = records(checked)
+            self._refuse_any(found, who=who)
+            return memtable(
+                {name: [row[name] for row in found] for name in result.columns}, result.schema()
+            )
+        frame = execute(checked)
+        self._refuse_any(frame[frame["_undefined"]].to_dict("records"), who=who)
+        frame = frame[list(result.columns)]
         return frame.sort_values(order, kind="stable").reset_index(drop=True)
 
-    def _refuse(self, row: pd.Series, *, who: str) -> None:
+    def _refuse_any(self, found: Sequence[Mapping[Any, Any]], *, who: str) -> None:
+        undefined = [row for row in found if row["_undefined"]]
+        if undefined:
+            self._refuse(undefined[0], who=who)
+
+    def _refuse(self, row: Mapping[str, Any], *, who: str) -> None:
         hint = "Drop it, or pass on_undefined='nan'."
         if row["_e"] == 0 or row["_x2"] >= 1.0:
             where = describe_row(row, list(self.by))
@@ -419,18 +437,33 @@ def _parts(
     plant: str | None,
     by: tuple[str, ...],
     reference: TableLike | None,
+    aggregated: tuple[str, str] | None = None,
 ) -> _Parts:
-    codes = (region, sector) if plant is None else (region, sector, plant)
-    prepared = prepare(table, who=who, codes=codes, by=by, values=(value,), unique=False)
-    t = prepared.table
-    if plant is not None:
-        _check_plants_once(t, who=who, plant=plant, by=by)
     keys = list(by)
-    e = t[value].cast("float64")
-    # The one pass over the rows: every sum below is of these region x sector cells.
-    cells = t.group_by([region, sector, *by]).aggregate(
-        _e_rs=t[value].sum(), _e2=(e * e).sum(), _n=t.count()
-    )
+    if aggregated is not None:
+        squares, plants = aggregated
+        prepared = prepare(
+            table, who=who, codes=(region, sector), by=by, values=(value, squares, plants)
+        )
+        t = prepared.table
+        if not t[plants].type().is_integer():
+            raise InvalidInputError(
+                f"{who}: column {plants!r} must count plants as integers; got {t[plants].type()}"
+            )
+        cells = t.select(
+            region, sector, *by, _e_rs=t[value], _e2=t[squares].cast("float64"), _n=t[plants]
+        )
+    else:
+        codes = (region, sector) if plant is None else (region, sector, plant)
+        prepared = prepare(table, who=who, codes=codes, by=by, values=(value,), unique=False)
+        t = prepared.table
+        if plant is not None:
+            _check_plants_once(t, who=who, plant=plant, by=by)
+        e = t[value].cast("float64")
+        # The one pass over the rows: every sum below is of these region x sector cells.
+        cells = t.group_by([region, sector, *by]).aggregate(
+            _e_rs=t[value].sum(), _e2=(e * e).sum(), _n=t.count()
+        )
     if reference is None:
         regional = cells.group_by([region, *by]).aggregate(_e_r=cells._e_rs.sum())
     else:
@@ -466,15 +499,34 @@ def _parts(
     return _Parts(prepared, sectors, shares, region, sector, by)
 
 
+def _aggregated(
+    who: str, *, squares: str | None, plants: str | None, plant: str | None
+) -> tuple[str, str] | None:
+    """The ``squares`` and ``plants`` columns of a table of cells, or None for plant rows."""
+    if squares is None and plants is None:
+        return None
+    if squares is None or plants is None:
+        raise InvalidInputError(
+            f"{who}: squares and plants describe a table of region x sector cells and go "
+            f"together; got squares={squares!r}, plants={plants!r}"
+        )
+    if plant is not None:
+        raise InvalidInputError(
+            f"{who}: plant={plant!r} names plant rows, but squares and plants say the table "
+            "holds region x sector cells; give one or the other"
+        )
+    return squares, plants
+
+
 def _check_plants_once(table: ir.Table, *, who: str, plant: str, by: tuple[str, ...]) -> None:
     keys = [plant, *by]
     counts = table.group_by(keys).aggregate(_rows=table.count())
     repeated = counts.filter(counts._rows > 1)
-    found = execute(repeated.limit(1))
+    found = records(repeated.limit(1))
     if len(found):
         raise InvalidInputError(
             f"{who}: each plant must appear once (one row per establishment); "
-            f"got {describe_row(found.iloc[0], keys)} on {int(found.iloc[0]['_rows'])} rows"
+            f"got {describe_row(found[0], keys)} on {int(found[0]['_rows'])} rows"
         )
 
 
@@ -484,7 +536,7 @@ def _check_sectors(table: ir.Table, sectors: Sequence[str], *, who: str, sector:
         raise InvalidInputError(
             f"{who}: sectors must name at least two different sectors; got {list(sectors)!r}"
         )
-    present = set(execute(table.select(sector).distinct())[sector])
+    present = {row[sector] for row in records(table.select(sector).distinct())}
     absent = [code for code in wanted if code not in present]
     if absent:
         raise InvalidInputError(

@@ -11,22 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from grappes.engine import execute
 from grappes.errors import InvalidInputError, check_choice
-from grappes.indicators.inputs import TableLike, plain, prepare
+from grappes.indicators.inputs import TableLike, is_pandas, plain, prepare
 from grappes.indicators.relatedness import (
     Diagonal,
     NoPresence,
     check_threshold,
     presence,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["complexity_outlook", "eci", "pci"]
 
@@ -148,7 +150,7 @@ def eci(
         iterations=iterations,
         on_no_presence=on_no_presence,
     ):
-        frame = pd.DataFrame({region: group.regions, "eci": group.eci_all})
+        frame = _frame({region: group.regions, "eci": group.eci_all})
         rows.append(_with_keys(frame, by, group.key))
     return _finish(rows, table, columns=[region, *by, "eci"], order_by=[*by, region])
 
@@ -225,7 +227,7 @@ def pci(
         iterations=iterations,
         on_no_presence=on_no_presence,
     ):
-        frame = pd.DataFrame({sector: group.sectors, "pci": group.pci_all})
+        frame = _frame({sector: group.sectors, "pci": group.pci_all})
         rows.append(_with_keys(frame, by, group.key))
     return _finish(rows, table, columns=[sector, *by, "pci"], order_by=[*by, sector])
 
@@ -320,7 +322,7 @@ def complexity_outlook(
     ):
         coi, cog = _outlook(group, diagonal=diagonal)
         n_regions, n_sectors = len(group.regions), len(group.sectors)
-        frame = pd.DataFrame(
+        frame = _frame(
             {
                 region: np.repeat(group.regions, n_sectors),
                 sector: np.tile(group.sectors, n_regions),
@@ -603,8 +605,16 @@ def _absent_both(
     return "; ".join(part for part in parts if part)
 
 
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    import pandas as pd  # the group came from execute: already imported
+
+    return pd.DataFrame(columns)
+
+
 def _with_keys(frame: pd.DataFrame, by: tuple[str, ...], key: tuple[object, ...]) -> pd.DataFrame:
     keyed = frame.copy()
+    import pandas as pd  # the frames are pandas: already imported
+
     for name, value in zip(by, key, strict=True):
         keyed[name] = pd.Series([value] * len(keyed), index=keyed.index)
     return keyed
@@ -613,7 +623,9 @@ def _with_keys(frame: pd.DataFrame, by: tuple[str, ...], key: tuple[object, ...]
 def _finish(
     parts: list[pd.DataFrame], table: TableLike, *, columns: list[str], order_by: list[str]
 ) -> TableLike:
+    import pandas as pd  # the frames are pandas: already imported
+
     frame = pd.concat(parts, ignore_index=True)[columns]
-    if isinstance(table, pd.DataFrame):
+    if is_pandas(table):
         return frame.sort_values(order_by, kind="stable").reset_index(drop=True)
     return ibis.memtable(frame)

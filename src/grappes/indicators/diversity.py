@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import ibis
 import ibis.expr.types as ir
-import pandas as pd
 
 from grappes.errors import InvalidInputError
 from grappes.indicators.expressions import check_nonzero, ratio, refuse, strict_sum
-from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
+from grappes.indicators.inputs import TableLike, describe_row, finish, is_pandas, prepare
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Name of the group column of a ``hierarchy`` table.
 GROUP = "group"
@@ -149,9 +151,11 @@ def _negated(total: ir.FloatingValue, scale: float) -> ir.FloatingValue:
 
 def _hierarchy(hierarchy: pd.DataFrame | Mapping[str, str], *, who: str, sector: str) -> ir.Table:
     """The sector -> group table, checked: string codes, no gap, one group per sector."""
-    if isinstance(hierarchy, pd.DataFrame):
+    if is_pandas(hierarchy):
         frame = hierarchy
     elif isinstance(hierarchy, Mapping):
+        import pandas as pd  # the hierarchy is small; checked with the pandas code below
+
         frame = pd.DataFrame({sector: list(hierarchy), GROUP: list(hierarchy.values())})
     else:
         raise InvalidInputError(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from grappes.engine import execute
+from grappes.engine import records
 from grappes.errors import InvalidInputError
 from grappes.indicators.inputs import describe_row
 
@@ -30,11 +30,11 @@ def ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.Floati
 def check_nonzero(totals: ir.Table, column: str, *, who: str, keys: list[str], what: str) -> None:
     """Raise when a total is zero, naming the first such unit by its keys."""
     zero = totals.filter(totals[column] == 0)
-    found = execute(zero.limit(1))
+    found = records(zero.limit(1))
     if len(found):
         raise InvalidInputError(
             f"{who}: every {what} must have a positive total; got a total of 0 for "
-            f"{describe_row(found.iloc[0], keys)}. Drop it, or pass on_zero_total='nan'."
+            f"{describe_row(found[0], keys)}. Drop it, or pass on_zero_total='nan'."
         )
 
 
@@ -90,9 +90,9 @@ def strict_sum(values: ir.NumericColumn) -> ir.FloatingScalar:
 
 def refuse(offending: ir.Table, *, who: str, keys: Sequence[str], message: str, hint: str) -> None:
     """Raise when ``offending`` has a row, naming the first one by its keys."""
-    found = execute(offending.limit(1))
+    found = records(offending.limit(1))
     if len(found):
-        where = f" for {describe_row(found.iloc[0], keys)}" if keys else ""
+        where = f" for {describe_row(found[0], keys)}" if keys else ""
         raise InvalidInputError(f"{who}: {message}{where}. {hint[0].upper()}{hint[1:]}.")
 
 
@@ -107,8 +107,8 @@ def check_covers(table: ir.Table, other: ir.Table, *, who: str, keys: list[str],
     )
 
 
-def raise_if_any(rows: ir.Table, *, keys: list[str], message: str) -> None:
-    """Raise ``message`` (its ``{row}`` naming the first row) when ``rows`` is not empty."""
-    found = execute(rows.limit(1))
+def raise_if_any(offending: ir.Table, *, keys: list[str], message: str) -> None:
+    """Raise ``message`` (its ``{row}`` naming the first row) when ``offending`` is not empty."""
+    found = records(offending.limit(1))
     if len(found):
-        raise InvalidInputError(message.format(row=describe_row(found.iloc[0], keys)))
+        raise InvalidInputError(message.format(row=describe_row(found[0], keys)))

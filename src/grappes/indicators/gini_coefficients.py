@@ -11,15 +11,20 @@ pairwise sums.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import ibis
 import numpy as np
-import pandas as pd
 
-from grappes.engine import execute
+from grappes.engine import columns, memtable
 from grappes.errors import InvalidInputError
 from grappes.indicators.inputs import Prepared, TableLike, describe_row, prepare
+
+if TYPE_CHECKING:
+    from ibis.expr.schema import Schema
+
+#: A small table as numpy arrays by column name: what comes back from the engine.
+Columns: TypeAlias = dict[str, np.ndarray]
 
 
 def locational_gini(
@@ -128,9 +133,10 @@ def locational_gini(
         positive_totals=positive,
     )
     t = prepared.table
-    cells = execute(t.select(*by, unit, part, _v=t[value].cast("float64")))
-    frame = _locational(cells, unit=unit, part=part, by=list(by), convention=convention)
-    return _give_back(frame, prepared, order_by=[*by, unit])
+    cells = columns(t.select(*by, unit, part, _v=t[value].cast("float64")))
+    result = _locational(cells, unit=unit, part=part, by=list(by), convention=convention)
+    schema = ibis.schema({**{k: t[k].type() for k in (unit, *by)}, "locational_gini": "float64"})
+    return _give_back(result, prepared, order_by=[*by, unit], schema=schema)
 
 
 def gini(
@@ -215,49 +221,67 @@ def gini(
     prepared = prepare(table, who=who, codes=(), by=by, values=values, unique=False)
     t = prepared.table
     w = ibis.literal(1.0) if weight is None else t[weight].cast("float64")
-    units = execute(t.select(*by, _x=t[value].cast("float64"), _w=w))
-    frame = _gini(units, by=list(by), maximum=normalisation == "maximum")
-    if on_zero_total == "raise" and frame["_undefined"].any():
-        where = describe_row(frame[frame["_undefined"]].iloc[0], list(by)) if by else ""
+    units = columns(t.select(*by, _x=t[value].cast("float64"), _w=w))
+    result = _gini(units, by=list(by), maximum=normalisation == "maximum")
+    undefined = result.pop("_undefined")
+    if on_zero_total == "raise" and undefined.any():
+        first = int(np.flatnonzero(undefined)[0])
+        where = describe_row({key: result[key][first] for key in by}, list(by)) if by else ""
         raise InvalidInputError(
             f"{who}: the total of {value!r} (weighted) is 0, which leaves the Gini undefined"
             f"{f' for {where}' if where else ''}. Pass on_zero_total='nan' to get NaN."
         )
-    frame = frame.drop(columns="_undefined")
-    return _give_back(frame, prepared, order_by=list(by) or ["gini"])
+    schema = ibis.schema({**{k: t[k].type() for k in by}, "gini": "float64"})
+    return _give_back(result, prepared, order_by=list(by) or ["gini"], schema=schema)
 
 
-def _give_back(frame: pd.DataFrame, prepared: Prepared, *, order_by: list[str]) -> TableLike:
-    """pandas sorted by its keys for pandas input; an ``ibis.memtable`` for Ibis input."""
+def _give_back(
+    result: Columns, prepared: Prepared, *, order_by: list[str], schema: Schema
+) -> TableLike:
+    """pandas sorted by its keys for pandas input; an in-memory table for Ibis input."""
     if prepared.kind == "ibis":
-        return ibis.memtable(frame)
+        return memtable(result, schema)
+    import pandas as pd  # the input was pandas: already imported
+
+    frame = pd.DataFrame({name: result[name] for name in schema.names})
     return frame.sort_values(order_by, kind="stable").reset_index(drop=True)
 
 
-def _codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """An integer code per distinct combination of ``keys`` (0 for every row without keys)."""
-    if not keys:
-        return np.zeros(len(frame), dtype=np.int64)
-    return frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
+def _codes(table: Columns, keys: list[str], size: int) -> np.ndarray:
+    """An integer code per distinct combination of ``keys`` (0 for every row without keys).
+
+    Each column is numbered by a dictionary in order of first appearance (``np.unique``
+    would sort the Python strings, several times slower), and the columns' numbers are
+    combined as integers.
+    """
+    code = np.zeros(size, dtype=np.int64)
+    for key in keys:
+        seen: dict[object, int] = {}
+        number = (seen.setdefault(value, len(seen)) for value in table[key].tolist())
+        part = np.fromiter(number, dtype=np.int64, count=size)
+        code = code * max(len(seen), 1) + part
+    if len(keys) > 1:
+        code = np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    return code
 
 
 def _locational(
-    cells: pd.DataFrame,
+    cells: Columns,
     *,
     unit: str,
     part: str,
     by: list[str],
     convention: Literal["krugman", "reat_lq"],
-) -> pd.DataFrame:
+) -> Columns:
     """The locational Gini of every unit of ``cells`` (``by``, ``unit``, ``part``, ``_v``).
 
     Within each ``by`` group the units and parts are those of the group; a unit x part with
     no row counts as zero, as in the dense grid of the pairwise form.
     """
-    v = cells["_v"].to_numpy(dtype=np.float64)
-    group = _codes(cells, by)
-    unit_id = _codes(cells, [*by, unit])
-    part_id = _codes(cells, [*by, part])
+    v = np.asarray(cells["_v"], dtype=np.float64)
+    group = _codes(cells, by, v.size)
+    unit_id = _codes(cells, [*by, unit], v.size)
+    part_id = _codes(cells, [*by, part], v.size)
     unit_total = np.bincount(unit_id, weights=v)
     part_total = np.bincount(part_id, weights=v)
     group_total = np.bincount(group, weights=v)
@@ -272,7 +296,7 @@ def _locational(
         empty_part = np.bincount(group, weights=(p == 0).astype(np.float64)) > 0
         value = _lq_gini(v, unit_id, n_units, u, p, g, parts_in_group[group], empty_part[group])
     first = np.unique(unit_id, return_index=True)[1]
-    result = cells.iloc[first][[unit, *by]].reset_index(drop=True)
+    result = {key: cells[key][first] for key in [unit, *by]}
     result["locational_gini"] = value[unit_id[first]]
     return result
 
@@ -365,11 +389,11 @@ def _before(values: np.ndarray, ids: np.ndarray, starts: np.ndarray) -> np.ndarr
     return total[:-1] - total[starts[ids]]
 
 
-def _gini(units: pd.DataFrame, *, by: list[str], maximum: bool) -> pd.DataFrame:
+def _gini(units: Columns, *, by: list[str], maximum: bool) -> Columns:
     """The (weighted) Gini of ``_x`` with weights ``_w`` within each ``by`` group."""
-    group = _codes(units, by)
-    x = units["_x"].to_numpy(dtype=np.float64)
-    w = units["_w"].to_numpy(dtype=np.float64)
+    x = np.asarray(units["_x"], dtype=np.float64)
+    w = np.broadcast_to(np.asarray(units["_w"], dtype=np.float64), x.shape)
+    group = _codes(units, by, x.size)
     n_groups = int(group.max()) + 1 if group.size else 0
     order = np.lexsort((x, group))
     ids, xs, ws = group[order], x[order], w[order]
@@ -388,7 +412,7 @@ def _gini(units: pd.DataFrame, *, by: list[str], maximum: bool) -> pd.DataFrame:
         if maximum:
             value = np.where(n - 1 == 0, np.nan, value * n / (n - 1))
     first = np.unique(group, return_index=True)[1]
-    result = units.iloc[first][by].reset_index(drop=True)
+    result = {key: units[key][first] for key in by}
     result["gini"] = value[group[first]]
     result["_undefined"] = (denominator == 0)[group[first]]
     return result

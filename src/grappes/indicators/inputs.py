@@ -12,21 +12,32 @@ the first offending row. The table itself is never collected.
 
 from __future__ import annotations
 
+import sys
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias, Union
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeGuard
 
 import ibis
 import ibis.expr.types as ir
-import pandas as pd
 
-from grappes.engine import execute
+from grappes.engine import execute, records
 from grappes.errors import InvalidInputError, MissingColumnsError
 
 if TYPE_CHECKING:
+    import pandas as pd
     from ibis.expr.schema import Schema as IbisSchema
 
-TableLike: TypeAlias = Union[pd.DataFrame, ir.Table]  # noqa: UP007 - used at run time
+# A string, so that pandas is imported only when a pandas table is given: a process that
+# passes Ibis tables (Parquet in, Parquet out) never pays for it.
+TableLike: TypeAlias = "pd.DataFrame | ir.Table"
+
+
+def is_pandas(table: object) -> TypeGuard[pd.DataFrame]:
+    """Whether ``table`` is a pandas DataFrame, without importing pandas: if pandas has not
+    been imported, nothing can be one."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(table, pandas.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ def prepare(
         its keys.
     """
     kind: Literal["pandas", "ibis"]
-    if isinstance(table, pd.DataFrame):
+    if is_pandas(table):
         kind = "pandas"
         _check_pandas_codes(table, who=who, codes=codes)
         expression = ibis.memtable(table)
@@ -96,16 +107,75 @@ def prepare(
     keys = [*codes, *by]
     _check_columns(expression.schema(), who=who, needed=[*keys, *values])
     _check_types(expression.schema(), who=who, codes=codes, values=values)
-    _validate(
-        expression,
-        who=who,
-        keys=keys,
-        values=values,
-        allow_zero=allow_zero,
-        unique=unique,
-        positive_totals=dict(positive_totals or {}),
-    )
+    totals = dict(positive_totals or {})
+    checks = _Checks.of(keys, values, allow_zero=allow_zero, unique=unique, totals=totals)
+    if not _passed_before(table, checks):
+        _validate(
+            expression,
+            who=who,
+            keys=keys,
+            values=values,
+            allow_zero=allow_zero,
+            unique=unique,
+            positive_totals=totals,
+        )
+        _remember(table, checks)
     return Prepared(expression, kind)
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """What a validation query checked: keys with no missing value (and, if ``unique``,
+    identifying one row), finite values (positive or non-negative), units of those keys
+    whose total of the first value is positive."""
+
+    keys: frozenset[str]
+    values: frozenset[str]
+    positive: bool
+    unique: bool
+    totals: frozenset[tuple[str, frozenset[str]]]
+
+    @classmethod
+    def of(
+        cls,
+        keys: Sequence[str],
+        values: Sequence[str],
+        *,
+        allow_zero: bool,
+        unique: bool,
+        totals: Mapping[str, Sequence[str]],
+    ) -> _Checks:
+        summed = frozenset((values[0], frozenset(unit)) for unit in totals.values())
+        unique = unique and bool(keys)
+        return cls(frozenset(keys), frozenset(values), not allow_zero, unique, summed)
+
+    def covers(self, other: _Checks) -> bool:
+        """Whether passing these checks implies passing ``other``."""
+        return (
+            other.keys <= self.keys
+            and other.values <= self.values
+            and (self.positive or not other.positive or not other.values)
+            and (not other.unique or (self.unique and other.keys == self.keys))
+            and other.totals <= self.totals
+        )
+
+
+#: The checks that tables made by ``.cache()`` have passed. Such a table is a snapshot
+#: whose rows cannot change, so several indicators called on it (the way to run a suite on
+#: a large register) check it once rather than each in a query of its own. Keyed weakly by
+#: the table's operation: forgotten with the table.
+_PASSED: weakref.WeakKeyDictionary[object, list[_Checks]] = weakref.WeakKeyDictionary()
+
+
+def _passed_before(table: object, checks: _Checks) -> bool:
+    if not isinstance(table, ir.CachedTable):
+        return False
+    return any(done.covers(checks) for done in _PASSED.get(table.op(), []))
+
+
+def _remember(table: object, checks: _Checks) -> None:
+    if isinstance(table, ir.CachedTable):
+        _PASSED.setdefault(table.op(), []).append(checks)
 
 
 def finish(result: ir.Table, prepared: Prepared, *, order_by: Sequence[str]) -> TableLike:
@@ -120,7 +190,7 @@ def finish(result: ir.Table, prepared: Prepared, *, order_by: Sequence[str]) -> 
     return frame.sort_values(list(order_by), kind="stable").reset_index(drop=True)
 
 
-def describe_row(row: pd.Series, keys: Sequence[str]) -> str:
+def describe_row(row: Mapping[str, Any] | pd.Series, keys: Sequence[str]) -> str:
     """``region='MA-06', sector='C'``: a row named by its keys, for error messages."""
     return ", ".join(f"{key}={plain(row[key])!r}" for key in keys)
 
@@ -137,6 +207,8 @@ def _check_pandas_codes(frame: pd.DataFrame, *, who: str, codes: Sequence[str]) 
         if column not in frame.columns:
             continue  # reported with the other missing columns
         series = frame[column]
+        import pandas as pd  # already imported: the frame is one
+
         if pd.api.types.is_string_dtype(series.dtype):
             continue
         raise InvalidInputError(
@@ -239,23 +311,23 @@ def _validate(
         summary = parts[0]
         for part in parts[1:]:
             summary = summary.cross_join(part)
-    row = execute(summary).iloc[0]
+    row = records(summary)[0]
     for i, (condition, message) in enumerate(conditions):
-        count = row[f"_c{i}"]
-        if pd.isna(count) or int(count) == 0:
+        count = _count(row[f"_c{i}"])
+        if count == 0:
             continue
-        first = execute(table.filter(condition).limit(1)).iloc[0]
-        shown = describe_row(first, [k for k in keys if k in first.index])
-        found = ", ".join(f"{v}={plain(first[v])!r}" for v in values if v in first.index)
+        first = records(table.filter(condition).limit(1))[0]
+        shown = describe_row(first, [k for k in keys if k in first])
+        found = ", ".join(f"{v}={plain(first[v])!r}" for v in values if v in first)
         raise InvalidInputError(
-            f"{who}: {message}; got {int(count)} offending row(s) (first: {shown}; {found})"
+            f"{who}: {message}; got {count} offending row(s) (first: {shown}; {found})"
         )
     if unique and _count(row["_duplicated"]):
         _raise_duplicates(table, who=who, keys=keys, n=_count(row["_duplicated"]))
     for i, (what, unit) in enumerate(positive_totals.items()):
         if _count(row[f"_z{i}"]):
             totals = table.group_by(list(unit)).aggregate(_t=table[values[0]].sum())
-            first = execute(totals.filter(totals._t == 0).limit(1)).iloc[0]
+            first = records(totals.filter(totals._t == 0).limit(1))[0]
             raise InvalidInputError(
                 f"{who}: every {what} must have a positive total; got a total of 0 for "
                 f"{describe_row(first, unit)}. Drop it, or pass on_zero_total='nan'."
@@ -264,13 +336,15 @@ def _validate(
 
 def _count(value: object) -> int:
     """A count from a one-row summary: NULL (no rows at all) counts as 0."""
-    return 0 if pd.isna(value) else int(value)  # type: ignore[call-overload]
+    if value is None or value != value:  # NULL, or NaN from an engine that gives it
+        return 0
+    return int(value)  # type: ignore[call-overload]
 
 
 def _raise_duplicates(table: ir.Table, *, who: str, keys: Sequence[str], n: int) -> None:
     groups = table.group_by(list(keys)).aggregate(_rows=table.count())
     duplicated = groups.filter(groups._rows > 1)
-    first = execute(duplicated.limit(1)).iloc[0]
+    first = records(duplicated.limit(1))[0]
     raise InvalidInputError(
         f"{who}: ({', '.join(keys)}) must identify one row; {n} key(s) appear more than once "
         f"(first: {describe_row(first, keys)}, {int(first['_rows'])} rows). "

@@ -19,8 +19,9 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
-from grappes.engine import execute
+from grappes.engine import records
 from grappes.errors import InvalidInputError, check_choice
+from grappes.indicators.expressions import attach, grouped
 from grappes.indicators.inputs import TableLike, describe_row, finish, prepare
 from grappes.indicators.specialisation import location_quotient_expression
 
@@ -301,7 +302,9 @@ def relatedness_density(
     )
     totals = phi.group_by([*by, b]).aggregate(_total=phi.proximity.sum())
     if on_no_presence == "raise":
-        _check_density_defined(totals, who=who, sector=sector, by=by, diagonal=diagonal)
+        _check_density_defined(
+            present, who=who, region=region, sector=sector, by=by, diagonal=diagonal
+        )
     held = present.filter(present.presence == 1).select(*by, region, **{a: present[sector]})
     weighted = held.join(phi, [*by, a])
     numerators = weighted.group_by([*by, region, b]).aggregate(_sum=weighted.proximity.sum())
@@ -340,11 +343,11 @@ def presence(
     # The table has been through prepare already: the LQ's own validation would repeat it.
     lq = location_quotient_expression(table, region=region, sector=sector, value=value, by=by)
     if on_zero_total == "raise":
-        undefined = execute(lq.filter(lq.location_quotient.isnull()).limit(1))
+        undefined = records(lq.filter(lq.location_quotient.isnull()).limit(1))
         if len(undefined):
             raise InvalidInputError(
                 f"{who}: every region and every sector must have a positive total; got an "
-                f"undefined RCA for {describe_row(undefined.iloc[0], [region, sector, *by])} "
+                f"undefined RCA for {describe_row(undefined[0], [region, sector, *by])} "
                 "(its region or its sector totals 0). Drop it, or pass on_zero_total='nan'."
             )
     held = (lq.location_quotient >= threshold).fill_null(False)
@@ -408,9 +411,9 @@ def _check_every_sector_present(
     present: ir.Table, *, who: str, sector: str, by: tuple[str, ...]
 ) -> None:
     ubiquity = present.group_by([*by, sector]).aggregate(_k=present.presence.sum())
-    absent = execute(ubiquity.filter(ubiquity._k == 0).order_by([*by, sector]))
+    absent = records(ubiquity.filter(ubiquity._k == 0).order_by([*by, sector]))
     if len(absent):
-        shown = "; ".join(describe_row(row, [sector, *by]) for _, row in absent.head(5).iterrows())
+        shown = "; ".join(describe_row(row, [sector, *by]) for row in absent[:5])
         raise InvalidInputError(
             f"{who}: every sector must be present (RCA >= threshold) in at least one region; "
             f"got {len(absent)} sector(s) present nowhere ({shown}). Lower the threshold, drop "
@@ -419,13 +422,39 @@ def _check_every_sector_present(
 
 
 def _check_density_defined(
-    totals: ir.Table, *, who: str, sector: str, by: tuple[str, ...], diagonal: Diagonal
+    present: ir.Table,
+    *,
+    who: str,
+    region: str,
+    sector: str,
+    by: tuple[str, ...],
+    diagonal: Diagonal,
 ) -> None:
-    column = f"{sector}_b"
-    undefined = totals.filter(totals._total.isnull() | (totals._total == 0))
-    found = execute(undefined.rename({sector: column}).order_by([*by, sector]))
+    """Raise when the proximities around a sector sum to 0 or to nothing.
+
+    Read from the presence table rather than from the proximities, whose pair self-join
+    the result computes anyway: with the sector itself left out (``diagonal="zero"`` or
+    ``"omit"``), φ_ab > 0 for some other a exactly when a region has b and at least one
+    other sector, so the sum is 0 or NULL exactly when no such region exists (a sector alone
+    in its group has no pairs and no sum at all); with ``"one"``, φ_bb = 1 as soon as one
+    region has b.
+    """
+    ubiquity = present.group_by([*by, sector]).aggregate(_k=present.presence.sum())
+    if diagonal == "one":
+        undefined = ubiquity.filter(ubiquity._k == 0)
+    else:
+        held = present.filter(present.presence == 1)
+        sizes = held.group_by([*by, region]).aggregate(_n=held.count())
+        with_sizes = held.join(sizes, [*by, region])
+        widest = with_sizes.group_by([*by, sector]).aggregate(_widest=with_sizes._n.max())
+        groups = grouped(ubiquity, by).aggregate(_sectors=ubiquity.count())
+        candidates = attach(ubiquity, groups, by).left_join(widest, [*by, sector])
+        undefined = candidates.filter(
+            (candidates._sectors >= 2) & (candidates._widest.fill_null(0) < 2)
+        )
+    found = records(undefined.select(*by, sector).order_by([*by, sector]))
     if len(found):
-        shown = "; ".join(describe_row(row, [sector, *by]) for _, row in found.head(5).iterrows())
+        shown = "; ".join(describe_row(row, [sector, *by]) for row in found[:5])
         why = (
             "no region has it"
             if diagonal == "one"

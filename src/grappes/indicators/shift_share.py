@@ -15,7 +15,7 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
-from grappes.engine import execute
+from grappes.engine import records
 from grappes.errors import InvalidInputError, check_choice
 from grappes.indicators.expressions import ratio
 from grappes.indicators.inputs import TableLike, describe_row, finish, plain, prepare
@@ -247,12 +247,8 @@ def shift_share(
     ]
     if fold:
         panel = _panel_gaps(current, region=region, sector=sector, year=year, used=used)
-        rows, undefined = _zero_rows(bases, method=method, region=region, sector=sector)
-        zeros = rows.filter(undefined)
-        summary = panel.aggregate(_gaps=panel.count()).cross_join(
-            zeros.aggregate(_zeros=zeros.count())
-        )
-        counts = execute(summary).iloc[0]
+        zeros = _zero_count(current, by_sector, pairs=pairs, method=method, value=value, year=year)
+        counts = records(panel.aggregate(_gaps=panel.count()).cross_join(zeros))[0]
         if int(counts["_gaps"]):
             _check_panel(current, who=who, region=region, sector=sector, year=year, used=used)
         if int(counts["_zeros"]):
@@ -274,7 +270,7 @@ def _years(
     table: ir.Table, *, who: str, year: str, start: int | None, end: int | None
 ) -> list[int]:
     """The years of the table from ``start`` to ``end``, checked (a tiny query)."""
-    present = sorted(int(y) for y in execute(table.select(year).distinct())[year].tolist())
+    present = sorted(int(r[year]) for r in records(table.select(year).distinct()))
     first = present[0] if start is None else start
     last = present[-1] if end is None else end
     for name, chosen in (("start", first), ("end", last)):
@@ -293,9 +289,9 @@ def _years(
 def _check_panel(
     table: ir.Table, *, who: str, region: str, sector: str, year: str, used: list[int]
 ) -> None:
-    gaps = execute(_panel_gaps(table, region=region, sector=sector, year=year, used=used).limit(1))
+    gaps = records(_panel_gaps(table, region=region, sector=sector, year=year, used=used).limit(1))
     if len(gaps):
-        row = gaps.iloc[0]
+        row = gaps[0]
         raise InvalidInputError(
             f"{who}: every region x sector needs a row in each of the years {used}; "
             f"{describe_row(row, [region, sector])} has {int(row['_years'])}. "
@@ -318,11 +314,11 @@ def _check_grid(
     a row for each, or its homothetic terms would silently leave some out."""
     grid = table.select(region).distinct().cross_join(by_sector.select(sector).distinct())
     missing = grid.anti_join(table.select(region, sector).distinct(), [region, sector])
-    found = execute(missing.limit(1))
+    found = records(missing.limit(1))
     if len(found):
         raise InvalidInputError(
             f"{who}: method={method!r} needs a row for every region x sector of the nation; "
-            f"got none for {describe_row(found.iloc[0], [region, sector])}. "
+            f"got none for {describe_row(found[0], [region, sector])}. "
             "Add the missing rows (with 0 where there was no employment)."
         )
 
@@ -355,11 +351,11 @@ def _check_reference(
 ) -> None:
     keys = [sector, year]
     missing = table.select(*keys).distinct().anti_join(national.select(*keys).distinct(), keys)
-    found = execute(missing.limit(1))
+    found = records(missing.limit(1))
     if len(found):
         raise InvalidInputError(
             f"{who}: the reference table must give a national value for every sector and "
-            f"year of the table; got none for {describe_row(found.iloc[0], keys)}"
+            f"year of the table; got none for {describe_row(found[0], keys)}"
         )
 
 
@@ -424,6 +420,36 @@ def _zero_checks(method: str, *, region: str, sector: str) -> list[tuple[str, li
     return checks
 
 
+def _zero_count(
+    table: ir.Table,
+    by_sector: ir.Table,
+    *,
+    pairs: list[tuple[int, int]],
+    method: str,
+    value: str,
+    year: str,
+) -> ir.Table:
+    """One row, ``_zeros``: how many of the values :func:`_zero_checks` names are 0.
+
+    Counted on the table and its sector totals rather than on the bases joined from them,
+    a much smaller query. Only when the panel is complete (every region x sector has every
+    year, checked in the same query and reported first) does this count what the bases
+    hold: then every cell and sector of the table is in each base, so one of them is 0
+    exactly when a base row has it as 0.
+    """
+    starts = sorted({start for start, _ in pairs})
+    zero = by_sector._sector == 0
+    undefined = zero & by_sector[year].isin(starts)
+    if method == "gerfin":
+        undefined = undefined | (zero & by_sector[year].isin(sorted({e for _, e in pairs})))
+    sectors = by_sector.aggregate(_s=undefined.cast("int64").sum())
+    if method != "gerfin":
+        return sectors.select(_zeros=sectors._s.fill_null(0))
+    cells = table.aggregate(_c=((table[value] == 0) & table[year].isin(starts)).cast("int64").sum())
+    both = sectors.cross_join(cells)
+    return both.select(_zeros=both._s.fill_null(0) + both._c.fill_null(0))
+
+
 def _zero_rows(
     bases: list[ir.Table], *, method: str, region: str, sector: str
 ) -> tuple[ir.Table, ir.BooleanValue]:
@@ -437,10 +463,10 @@ def _check_zeros(bases: list[ir.Table], *, who: str, method: str, region: str, s
     hint = "Drop it, or pass on_zero='nan'."
     checks = _zero_checks(method, region=region, sector=sector)
     rows, undefined = _zero_rows(bases, method=method, region=region, sector=sector)
-    found = execute(rows.filter(undefined).limit(1))
+    found = records(rows.filter(undefined).limit(1))
     if not len(found):
         return
-    first = found.iloc[0]
+    first = found[0]
     for column, keys, what in checks:
         if first[column] == 0:
             row = f"{describe_row(first, keys)} (start {plain(first['_start'])})"

@@ -11,7 +11,7 @@ from typing import Literal
 
 import ibis.expr.types as ir
 
-from grappes.engine import execute
+from grappes.engine import records
 from grappes.errors import InvalidInputError
 from grappes.indicators.expressions import (
     attach,
@@ -157,11 +157,11 @@ def _check_reference_covers(
 ) -> None:
     present = table.select(*keys).distinct()
     missing = present.anti_join(reference_totals, keys)
-    found = execute(missing.limit(1))
+    found = records(missing.limit(1))
     if len(found):
         raise InvalidInputError(
             f"{who}: the reference table must give a total for every sector of the table; "
-            f"got none for {describe_row(found.iloc[0], keys)}"
+            f"got none for {describe_row(found[0], keys)}"
         )
 
 
