@@ -195,3 +195,40 @@ def test_without_a_data_version_nothing_is_kept(tmp_path: Path) -> None:
         assert client.get("/small").json() == {"n": 2}
     assert (cache.statistics.uncached, cache.statistics.hits, len(cache)) == (2, 0, 0)
     engine.dispose()
+
+
+def test_a_download_is_kept_with_its_headers_and_renewed_when_data_change(
+    tmp_path: Path, fresh_app: FastAPI
+) -> None:
+    app = fresh_app
+    with TestClient(app) as client:
+        statistics = _cache(client).statistics
+        first = client.get("/data/datasets.csv")
+        hits = statistics.hits
+        again = client.get("/data/datasets.csv")
+        assert statistics.hits == hits + 1
+        assert again.content == first.content
+        # the attachment's name and licence come back with the kept answer
+        assert again.headers == first.headers
+        assert again.headers["content-disposition"] == 'attachment; filename="datasets.csv"'
+        assert "mine" not in again.text
+        # an unknown dataset is a 404, not kept: it must not hide the dataset once loaded
+        assert client.get("/data/observations.csv?dataset=mine").status_code == 404
+        writer = connect(app.state.settings.database_url)
+        with Session(writer) as session, session.begin():
+            load_user_table(
+                session,
+                _table(tmp_path, "MA-06,A,2020,30\nMA-01,A,2020,20\n"),
+                kind="employment",
+                name="mine",
+            )
+        writer.dispose()
+        renewed = client.get("/data/datasets.csv")
+        assert renewed.status_code == 200
+        assert "mine" in renewed.text and renewed.content != first.content
+        rows = client.get("/data/observations.csv?dataset=mine")
+        assert rows.status_code == 200
+        assert rows.text.splitlines()[1:] == [
+            "mine,MA-01,A,2020,20.0,",
+            "mine,MA-06,A,2020,30.0,",
+        ]

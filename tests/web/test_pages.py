@@ -183,3 +183,66 @@ def test_bundled_datasets_are_named_in_words(client: TestClient, address: str, w
     assert words in html
     # the code stays in the JSON twin, not in the page's captions
     assert "<caption><bdi>hcp-" not in html
+
+
+# Each method's heading on the about page, in the three languages (read off the catalogs
+# by hand); the figures the sector, region, compare and organisation pages show.
+ABOUT_HEADINGS = {
+    "locational-gini": {"fr": "Gini de localisation", "en": "Locational Gini"},
+    "krugman": {"en": "Krugman index"},
+    "micro-clusters": {"en": "Micro-clusters"},
+    "lifecycle": {"en": "Lifecycle"},
+    "compare": {"fr": "Comparaison", "ar": "المقارنة", "en": "Comparison"},
+    "benchmark": {"en": "Benchmark against the paper's programmes"},
+    "partner-pillars": {"fr": "Partenaires par pilier", "ar": "الشركاء حسب الركيزة"},
+    "ellison-glaeser": {"en": "Ellison–Glaeser index"},
+    "kd": {"en": "Duranton–Overman Kd"},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_about_lists_every_method_with_its_citation(client: TestClient, language: str) -> None:
+    from markupsafe import escape
+
+    from grappes.web.pages import METHODS
+
+    page = client.get(f"/{language}/about").text
+    figures = {m["figure"] for m in METHODS}
+    assert {
+        "locational_gini",
+        "krugman",
+        "micro_clusters",
+        "lifecycle",
+        "compare_highest",
+        "benchmark_per_cluster",
+        "ellison_glaeser",
+        "kd",
+    } <= figures
+    for method in METHODS:
+        heading = re.search(rf'<h2 id="{method["anchor"]}">([^<]+)</h2>', page)
+        assert heading, method["anchor"]
+        assert f'href="#{method["anchor"]}"' in page
+        assert str(escape(method["citation"])) in page
+        if language in ABOUT_HEADINGS.get(method["anchor"], {}):
+            assert heading.group(1) == escape(ABOUT_HEADINGS[method["anchor"]][language])
+    for citation in (
+        "Ord &amp; Getis (1995)",
+        "Benjamini &amp; Hochberg (1995)",
+        "Menzel &amp; Fornahl (2010)",
+        "Ellison &amp; Glaeser (1997)",
+        "Duranton &amp; Overman (2005)",
+        "Krugman (1991)",
+    ):
+        assert citation in page
+    if language == "ar":
+        assert "التبديلات" in page or "تبديلا شرطيا" in page
+    data = client.get(f"/{language}/about.json").json()
+    assert data["methods"] == METHODS
+
+
+def test_about_says_why_ellison_glaeser_and_kd_are_not_computed(client: TestClient) -> None:
+    page = client.get("/en/about").text
+    section = page.split('id="ellison-glaeser"', 1)[1].split("<h2", 1)[0]
+    assert "Not computed" in section and "employment of each establishment" in section
+    section = page.split('id="kd"', 1)[1].split("<h2", 1)[0]
+    assert "Not computed" in section and "locations (points)" in section

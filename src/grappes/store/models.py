@@ -45,6 +45,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from grappes.data.pillars import PARTNER_PILLARS
+
 __all__ = [
     "DATASET_KINDS",
     "DATASET_ORIGINS",
@@ -208,6 +210,10 @@ class OrganisationPartner(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(_NAME))
+    #: Inferred from the name by :func:`grappes.data.pillars.partner_pillar`.
+    pillar: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (CheckConstraint(_choices("pillar", PARTNER_PILLARS), "pillar"),)
 
 
 class Benchmark(Base):

@@ -23,11 +23,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from grappes.data.history import organisation_events
+from grappes.data.organisations import sources as organisation_sources
+from grappes.data.themes import organisation_themes
 from grappes.errors import InvalidInputError, NotFoundError
 from grappes.store import models as m
 
@@ -142,11 +146,38 @@ class SectorProfile:
 
 @dataclass(frozen=True)
 class OrganisationProfile:
-    """A cluster organisation, its partners (in its source's order) and its region."""
+    """A cluster organisation, its partners, themes, history, sources and region.
+
+    Attributes
+    ----------
+    organisation
+        Its record: ``id``, ``country``, ``name``, ``sector``, ``city``, ``region``,
+        ``region_inferred``, ``year_reported``, ``status_note``, ``source_url``.
+    partners
+        ``position``, ``name``, ``pillar`` (read from the name,
+        :func:`grappes.data.pillars.partner_pillar`), in the source's order.
+    themes
+        ``theme``, ``section`` (ISIC Rev.4, missing when no keyword finds one,
+        :func:`grappes.data.themes.organisation_themes`), ``label_fr``, ``label_ar``,
+        ``label_en`` (the section's name), in the sector text's order.
+    events
+        ``year`` (missing for an undated fact), ``kind`` (``reported``: the year the
+        sources give; ``note``: a fact of the status note,
+        :func:`grappes.data.history.organisation_events`), ``fact``; dated ones first by
+        year, the year reported before the notes of the same year.
+    source
+        ``url`` and ``domain`` of the page the record came from; ``dataset_source`` and
+        ``dataset_licence`` of the whole list (:func:`grappes.data.organisations.sources`).
+    region
+        Its region's record, or ``None`` when the sources name no city.
+    """
 
     organisation: dict[str, Any]
     partners: pd.DataFrame
     region: dict[str, Any] | None
+    themes: pd.DataFrame
+    events: pd.DataFrame
+    source: dict[str, str | None]
 
 
 def region_profile(session: Session, code: str) -> RegionProfile:
@@ -392,12 +423,53 @@ def organisation_profile(session: Session, identifier: str) -> OrganisationProfi
     partner = m.OrganisationPartner
     partners = fetch_frame(
         session,
-        sa.select(partner.position, partner.name)
+        sa.select(partner.position, partner.name, partner.pillar)
         .where(partner.organisation == identifier)
         .order_by(partner.position),
     )
     region = None if organisation["region"] is None else _region(session, organisation["region"])
-    return OrganisationProfile(organisation=organisation, partners=partners, region=region)
+
+    themes = pd.DataFrame(
+        organisation_themes(organisation["sector"]), columns=["theme", "section"], dtype=object
+    )
+    sector = m.Sector
+    labels = fetch_frame(
+        session,
+        sa.select(sector.code, sector.label_fr, sector.label_ar, sector.label_en).where(
+            sector.classification == "ISIC4", sector.code.in_(themes["section"].dropna())
+        ),
+    ).rename(columns={"code": "section"})
+    themes = themes.merge(labels, on="section", how="left").astype(object)
+    themes = themes.where(themes.notna(), None)
+
+    notes: list[tuple[int | None, str, str | None]] = [
+        (year, "note", fact) for year, fact in organisation_events(organisation["status_note"])
+    ]
+    dated = [event for event in notes if event[0] is not None]
+    if organisation["year_reported"] is not None:
+        dated.append((organisation["year_reported"], "reported", None))
+    # Stable sort: the year reported first among its year's events, the notes in order.
+    dated.sort(key=lambda event: (event[0] or 0, event[1] != "reported"))
+    undated = [event for event in notes if event[0] is None]
+    events = pd.DataFrame(dated + undated, columns=["year", "kind", "fact"], dtype=object)
+
+    url = organisation["source_url"]
+    domain = None if not url else urlsplit(url).hostname
+    dataset = organisation_sources()[0]
+    source = {
+        "url": url,
+        "domain": domain.removeprefix("www.") if domain else None,
+        "dataset_source": dataset["source"],
+        "dataset_licence": dataset["licence"],
+    }
+    return OrganisationProfile(
+        organisation=organisation,
+        partners=partners,
+        region=region,
+        themes=themes,
+        events=events,
+        source=source,
+    )
 
 
 def search(session: Session, text: str, *, limit: int = 20) -> pd.DataFrame:

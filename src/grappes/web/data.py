@@ -7,10 +7,20 @@ SDMX-CSV 1.0 (SDMX 2.1 technical notes, section "SDMX-CSV"): one row per observa
 column ``DATAFLOW`` (``GRAPPES:<TABLE>(1.0)``), then the dimensions, then ``OBS_VALUE``.
 The mapping of each statistical table is :data:`SDMX`; a table of several value columns
 is melted into one more dimension, ``INDICATOR``; missing values are left out.
+
+Published as CSV and JSON only: the reference tables (regions, sectors, organisations…),
+``micro_cluster_members`` (which micro-cluster a commune belongs to: a relation, not a
+measure) and ``lifecycle_stages``. A lifecycle stage and quadrant are codes (``growth``,
+``star``), and this module's dataflows have numeric ``OBS_VALUE`` with no published
+structure definition or code list to give coded values a meaning; the figures the stages
+come from are a growth between two years, which one ``TIME_PERIOD`` cannot name, and the
+location quotients of either year are already published, year by year, in
+``location_quotients``.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Final
 
@@ -41,6 +51,7 @@ class SdmxMapping:
 
 
 _CELL = {"dataset": "DATASET", "region": "REF_AREA", "sector": "ACTIVITY", "year": "TIME_PERIOD"}
+_SECTOR_YEAR = {"dataset": "DATASET", "sector": "ACTIVITY", "year": "TIME_PERIOD"}
 
 #: The tables published as SDMX-CSV, and how their columns map to SDMX concepts.
 SDMX: Final[dict[str, SdmxMapping]] = {
@@ -56,8 +67,16 @@ SDMX: Final[dict[str, SdmxMapping]] = {
     "star_ratings": SdmxMapping("GRAPPES:STAR_RATINGS(1.0)", _CELL, ("stars",)),
     "sector_concentrations": SdmxMapping(
         "GRAPPES:SECTOR_CONCENTRATIONS(1.0)",
-        {"dataset": "DATASET", "sector": "ACTIVITY", "year": "TIME_PERIOD", "measure": "MEASURE"},
-        ("herfindahl", "herfindahl_normalised", "equivalent_number"),
+        {**_SECTOR_YEAR, "measure": "MEASURE"},
+        ("herfindahl", "herfindahl_normalised", "equivalent_number", "locational_gini", "krugman"),
+    ),
+    "micro_cluster_runs": SdmxMapping(
+        "GRAPPES:MICRO_CLUSTER_RUNS(1.0)", _SECTOR_YEAR, ("units", "hot_spots", "cold_spots")
+    ),
+    "micro_clusters": SdmxMapping(
+        "GRAPPES:MICRO_CLUSTERS(1.0)",
+        {**_SECTOR_YEAR, "cluster": "MICRO_CLUSTER"},
+        ("location_quotient", "establishments", "total_establishments", "n_units"),
     ),
 }
 
@@ -143,6 +162,13 @@ def _csv(frame: pd.DataFrame, filename: str, download: TableDownload) -> Respons
             "content-disposition": f'attachment; filename="{filename}"',
             # HTTP headers are Latin-1: the source and licence are given in full in the
             # table's JSON; here only their ASCII form.
-            "x-licence": download.licence.encode("ascii", "replace").decode("ascii"),
+            "x-licence": _ascii(download.licence),
         },
     )
+
+
+def _ascii(text: str) -> str:
+    """``text`` in ASCII: © as (c), accents dropped (é → e), anything else as ``?``."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("©", "(c)"))
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return kept.encode("ascii", "replace").decode("ascii")

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from grappes.data.pillars import PARTNER_PILLARS
 from grappes.i18n import direction, pick, translator
 from grappes.reports.bar_chart import Bar, bar_chart
 from grappes.reports.code_words import code_words
@@ -103,11 +104,20 @@ def sector(
 
 @twin(router, "/organisations/{identifier}", name="organisation", summary="A cluster organisation")
 def organisation(request: Request, session: SessionDependency, identifier: str) -> Response:
-    """A cluster organisation: sector, city, region, partners and source."""
+    """A cluster organisation: sector and themes, city, region, partners by pillar, history
+    and sources."""
     profile = queries.organisation_profile(session, identifier)
+    partners = records(profile.partners)
     payload = {
         "organisation": profile.organisation,
-        "partners": records(profile.partners),
+        "themes": records(profile.themes),
+        "partners": partners,
+        "pillars": [
+            {"pillar": pillar, "partners": [p for p in partners if p["pillar"] == pillar]}
+            for pillar in PARTNER_PILLARS
+        ],
+        "events": records(profile.events),
+        "source": profile.source,
         "region": profile.region,
     }
     return page(request, "organisation.html.j2", payload)
