@@ -32,6 +32,7 @@ Each variant's results are compared with the first variant's (max abs and rel di
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -90,7 +91,7 @@ def main() -> None:
         f"machine: {os.cpu_count()} cores, {_memory_gib():.0f} GiB, Python "
         f"{platform.python_version()}; {_versions()}; threads {THREADS}; "
         f"level {args.level} x ISIC division; median of {args.repeat}; "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"load average {os.getloadavg()[0]:.1f}" + ("; gc.freeze()" if args.gc_freeze else "")
     )
     for suite in args.suite:
         runs: dict[str, list[dict[str, Any]]] = {}
@@ -98,7 +99,7 @@ def main() -> None:
             runs[variant] = []
             for attempt in range(args.repeat):
                 out = workdir / "results" / f"x{args.scale}" / suite / variant
-                result = _spawn(variant, suite, path, out, args.level)
+                result = _spawn(variant, suite, path, out, args.level, args.gc_freeze)
                 runs[variant].append(result)
                 status = "failed" if result.get("error") else f"{result['process']:.2f} s"
                 print(f"  {suite} {variant} run {attempt + 1}: {status}", flush=True)
@@ -143,6 +144,12 @@ def _arguments() -> argparse.Namespace:
         help="where the register and the results are written",
     )
     parser.add_argument("--seed", type=int, default=20240901, help="register seed")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="in every variant, gc.freeze() once its modules are imported, before its "
+        "first step (Python's full collections then skip the imported modules' objects)",
+    )
     # The parent runs each variant as `indicators.py --child VARIANT ...`.
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--register", type=Path, help=argparse.SUPPRESS)
@@ -150,13 +157,16 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _spawn(variant: str, suite: str, path: Path, out: Path, level: str) -> dict[str, Any]:
+def _spawn(
+    variant: str, suite: str, path: Path, out: Path, level: str, freeze: bool
+) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.parquet"):
         old.unlink()
     env = {**os.environ, "POLARS_MAX_THREADS": str(THREADS), "OMP_NUM_THREADS": str(THREADS)}
     command = [sys.executable, str(Path(__file__).resolve()), "--child", variant]
     command += ["--suite", suite, "--register", str(path), "--out", str(out), "--level", level]
+    command += ["--gc-freeze"] if freeze else []
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
@@ -301,7 +311,8 @@ def _versions() -> str:
 class Clock:
     """Seconds per step, and the part of them spent in ``grappes.engine.execute``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, freeze: bool = False) -> None:
+        self.freeze = freeze
         self.steps: dict[str, float] = {}
         self.validation: dict[str, float] = {}
         self.queries: dict[str, int] = {}
@@ -309,6 +320,11 @@ class Clock:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
+        if self.freeze:
+            # --gc-freeze: the variant's modules are imported by now; move their objects
+            # out of the collector's sight, as a long-running application would.
+            gc.freeze()
+            self.freeze = False
         self.current = name
         started = time.perf_counter()
         try:
@@ -324,7 +340,7 @@ class Clock:
 
 
 def _child(args: argparse.Namespace) -> None:
-    clock = Clock()
+    clock = Clock(freeze=args.gc_freeze)
     runner: Callable[..., list[str]] = {
         "pandas": _pandas,
         "polars": _polars,

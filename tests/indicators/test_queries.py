@@ -7,6 +7,7 @@ name an offending row run only when that query finds a fault. See docs/benchmark
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ import pytest
 
 import grappes.indicators.gini_coefficients as gini_module
 import grappes.indicators.inputs as inputs
+import grappes.indicators.panel_checks as panel_checks
 from grappes import engine
 from grappes.errors import InvalidInputError
 from grappes.indicators.concentration import herfindahl
@@ -107,6 +109,30 @@ def test_a_fault_found_by_the_folded_query_is_still_named() -> None:
     # the faults are reported in the order the separate queries used to find them
     with pytest.raises(InvalidInputError, match=r"must identify one row"):
         location_quotient(pd.concat([zero, zero.head(1)], ignore_index=True), by=("year",))
+
+
+def test_a_clean_two_year_panel_is_checked_in_one_query(
+    queries: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the module, not the function that grappes.indicators exports under the same name
+    module = importlib.import_module("grappes.indicators.shift_share")
+    monkeypatch.setattr(panel_checks, "records", _counted(queries, engine.records))
+    t = ibis.duckdb.connect().create_table("t", employment_table())
+    years = sorted({int(y) for y in employment_table()["year"]})
+    assert len(years) >= 2  # the fixture is a panel
+    panel = t.filter(t.year.isin(years[:2]))
+    result = module.shift_share(panel)
+    # validation, the years, the panel and the zeros: one query
+    assert len(queries) == 1
+    assert isinstance(result, ibis.Table)
+
+
+def _counted(seen: list[object], original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def counted(expression: Any) -> Any:
+        seen.append(expression)
+        return original(expression)
+
+    return counted
 
 
 #: Runs the benchmark's suite on a small DuckDB table and says whether pandas was imported.

@@ -349,3 +349,46 @@ def test_zero_national_sector_raises() -> None:
     nation.loc[(nation.sector == "2") & (nation.year == 2001), "employment"] = 0.0
     with pytest.raises(InvalidInputError, match=r"nation's end-year value of sector='2'"):
         shift_share(reat_table("A"), reference=nation, method="gerfin")
+
+
+# --- The checks folded into validation -----------------------------------------------------
+# A clean two-year panel is proved complete and free of zeros by the validation query itself
+# (panel_checks.clean_pair); anything else goes through the exact checks, which name it.
+
+
+def test_a_zero_start_sector_is_found_without_a_reference() -> None:
+    table = reat_table()
+    table.loc[(table.sector == "2") & (table.year == 2000), "employment"] = 0.0
+    with pytest.raises(InvalidInputError, match=r"nation's start-year value of sector='2'"):
+        shift_share(table)
+    # a zero at the end only defines every growth rate: computed, and the parts still add up
+    table = reat_table()
+    table.loc[(table.sector == "2") & (table.year == 2001), "employment"] = 0.0
+    result = shift_share(table)
+    parts = result[list(ADDITIVE["dunn"])].sum(axis=1)
+    np.testing.assert_allclose(parts, result["actual_change"], rtol=RTOL)
+
+
+def test_gerfin_zeros_are_found_without_a_reference() -> None:
+    table = reat_table()
+    table.loc[(table.region == "B") & (table.sector == "3") & (table.year == 2000)] = (
+        "B",
+        "3",
+        2000,
+        0.0,
+    )
+    with pytest.raises(InvalidInputError, match=r"start-year value of region='B', sector='3'"):
+        shift_share(table, method="gerfin")
+    table = reat_table()
+    table.loc[(table.sector == "4") & (table.year == 2001), "employment"] = 0.0
+    with pytest.raises(InvalidInputError, match=r"nation's end-year value of sector='4'"):
+        shift_share(table, method="gerfin")
+
+
+def test_a_gap_in_a_year_not_used_is_allowed() -> None:
+    three = region_a_three_years()
+    gap = three[~((three.year == 2001) & (three.sector == "2"))]
+    expected = shift_share(three[three.year != 2001])
+    pd.testing.assert_frame_equal(shift_share(gap), expected)
+    with pytest.raises(InvalidInputError, match=r"sector='2' has 1"):
+        shift_share(gap, start=2000, end=2001)

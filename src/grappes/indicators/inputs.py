@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sys
 import weakref
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeGuard
 
 import ibis
@@ -46,6 +46,8 @@ class Prepared:
 
     table: ir.Table
     kind: Literal["pandas", "ibis"]
+    #: The row of ``prepare(extra=…)``, by column name (empty without it).
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def prepare(
@@ -58,6 +60,7 @@ def prepare(
     unique: bool = True,
     allow_zero: bool = True,
     positive_totals: Mapping[str, Sequence[str]] | None = None,
+    extra: Callable[[ir.Table], ir.Table | None] | None = None,
 ) -> Prepared:
     """Check a table for an indicator and return it as an Ibis expression.
 
@@ -82,6 +85,13 @@ def prepare(
         (``{"region": ["region", "year"]}``): the message reads "every *what* must have a
         positive total" and names the first unit with a total of 0. Checked in the same
         query as the rest, after it.
+    extra
+        What the indicator needs to know about the table before it builds its result (the
+        years of a panel …): a function of the prepared expression giving a one-row table
+        (or None for nothing). Computed in the validation query, so that it costs no query
+        of its own, and given back as ``Prepared.extra``; read only when the checks pass.
+        Its column names must not start with ``_c``, ``_z``, ``_rows``, ``_total`` or
+        ``_duplicated`` (the checks' own).
 
     Raises
     ------
@@ -109,8 +119,10 @@ def prepare(
     _check_types(expression.schema(), who=who, codes=codes, values=values)
     totals = dict(positive_totals or {})
     checks = _Checks.of(keys, values, allow_zero=allow_zero, unique=unique, totals=totals)
+    wanted = extra(expression) if extra is not None else None
+    found: dict[str, Any] = {}
     if not _passed_before(table, checks):
-        _validate(
+        found = _validate(
             expression,
             who=who,
             keys=keys,
@@ -118,9 +130,13 @@ def prepare(
             allow_zero=allow_zero,
             unique=unique,
             positive_totals=totals,
+            extra=wanted,
         )
         _remember(table, checks)
-    return Prepared(expression, kind)
+    elif wanted is not None:
+        found = records(wanted)[0]
+    names = wanted.columns if wanted is not None else ()
+    return Prepared(expression, kind, {name: found[name] for name in names})
 
 
 @dataclass(frozen=True)
@@ -278,8 +294,10 @@ def _validate(
     allow_zero: bool,
     unique: bool,
     positive_totals: dict[str, Sequence[str]],
-) -> None:
+    extra: ir.Table | None,
+) -> dict[str, Any]:
     """Every check of :func:`prepare` in one aggregate query; the details only on a fault.
+    Returns the row of ``extra``, computed in the same query.
 
     With keys to check (duplicates, zero totals) the table is grouped by its keys once and
     everything is read from those groups: a duplicate is a group of more than one row, a
@@ -292,8 +310,10 @@ def _validate(
         raise ValueError("positive_totals needs a value column")  # a programming error
     if not unique and not positive_totals:
         if not flags:
-            return
+            return {} if extra is None else records(extra)[0]
         summary = table.aggregate(**flags)
+        if extra is not None:
+            summary = summary.cross_join(extra)
     else:
         metrics: dict[str, ir.Scalar] = {"_rows": table.count(), **flags}
         if positive_totals:
@@ -308,6 +328,8 @@ def _validate(
         for i, unit in enumerate(positive_totals.values()):
             totals = groups.group_by(list(unit)).aggregate(_t=groups._total.sum())
             parts.append(totals.aggregate(**{f"_z{i}": (totals._t == 0).cast("int64").sum()}))
+        if extra is not None:
+            parts.append(extra)
         summary = parts[0]
         for part in parts[1:]:
             summary = summary.cross_join(part)
@@ -332,6 +354,7 @@ def _validate(
                 f"{who}: every {what} must have a positive total; got a total of 0 for "
                 f"{describe_row(first, unit)}. Drop it, or pass on_zero_total='nan'."
             )
+    return row
 
 
 def _count(value: object) -> int:

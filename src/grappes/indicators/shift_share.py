@@ -15,10 +15,20 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
-from grappes.engine import records
 from grappes.errors import InvalidInputError, check_choice
 from grappes.indicators.expressions import ratio
-from grappes.indicators.inputs import TableLike, describe_row, finish, plain, prepare
+from grappes.indicators.inputs import TableLike, finish, prepare
+from grappes.indicators.panel_checks import (
+    bounded_years,
+    check_grid,
+    check_panel,
+    check_panel_and_zeros,
+    check_reference,
+    check_zeros,
+    clean_pair,
+    facts,
+    years_between,
+)
 
 Method = Literal["dunn", "esteban_marquillas", "arcelus", "dynamic", "gerfin"]
 Level = Literal["sector", "region"]
@@ -203,21 +213,40 @@ def shift_share(
     who = "shift_share"
     check_choice(who, "method", method, Method)
     check_choice(who, "level", level, Level)
-    prepared = prepare(table, who=who, codes=(region, sector), by=(year,), values=(value,))
+    # Without a reference or a grid to check in between, the panel and the zero checks are
+    # next to each other: one query runs both (the panel's fault is still reported first).
+    fold = reference is None and method not in ("esteban_marquillas", "arcelus")
+    fold = fold and on_zero == "raise"
+    prepared = prepare(
+        table,
+        who=who,
+        codes=(region, sector),
+        by=(year,),
+        values=(value,),
+        extra=lambda t: facts(
+            t,
+            region=region,
+            sector=sector,
+            value=value,
+            year=year,
+            start=start,
+            end=end,
+            method=method,
+            fold=fold,
+        ),
+    )
     t = prepared.table
     if not t.schema()[year].is_integer():
         raise InvalidInputError(
             f"{who}: column {year!r} must hold years as integers; got {t.schema()[year]}"
         )
-    years = _years(t, who=who, year=year, start=start, end=end)
+    years = bounded_years(prepared.extra, start=start, end=end)
+    if years is None:  # the years between are needed, or a fault is to be named
+        years = years_between(t, who=who, year=year, start=start, end=end)
     used = years if method == "dynamic" else [years[0], years[-1]]
     current = t.filter(t[year].isin(used))
-    # Without a reference or a grid to check in between, the panel and the zero checks are
-    # next to each other: one query runs both (the panel's fault is still reported first).
-    fold = reference is None and method not in ("esteban_marquillas", "arcelus")
-    fold = fold and on_zero == "raise"
     if not fold:
-        _check_panel(current, who=who, region=region, sector=sector, year=year, used=used)
+        check_panel(current, who=who, region=region, sector=sector, year=year, used=used)
     if reference is None:
         national = current
     else:
@@ -225,11 +254,11 @@ def shift_share(
             reference, who=f"{who} (reference)", codes=(sector,), by=(year,), values=(value,)
         ).table
         national = national.filter(national[year].isin(used))
-        _check_reference(current, national, who=who, sector=sector, year=year)
+        check_reference(current, national, who=who, sector=sector, year=year)
     by_sector = national.group_by([sector, year]).aggregate(_sector=national[value].sum())
     nation = by_sector.group_by(year).aggregate(_nation=by_sector._sector.sum())
     if method in ("esteban_marquillas", "arcelus"):
-        _check_grid(current, by_sector, who=who, method=method, region=region, sector=sector)
+        check_grid(current, by_sector, who=who, method=method, region=region, sector=sector)
     pairs = list(itertools.pairwise(used))
     bases = [
         _base(
@@ -242,19 +271,29 @@ def shift_share(
             year=year,
             start=y0,
             end=y1,
+            regions=method in ("esteban_marquillas", "arcelus"),
         )
         for y0, y1 in pairs
     ]
     if fold:
-        panel = _panel_gaps(current, region=region, sector=sector, year=year, used=used)
-        zeros = _zero_count(current, by_sector, pairs=pairs, method=method, value=value, year=year)
-        counts = records(panel.aggregate(_gaps=panel.count()).cross_join(zeros))[0]
-        if int(counts["_gaps"]):
-            _check_panel(current, who=who, region=region, sector=sector, year=year, used=used)
-        if int(counts["_zeros"]):
-            _check_zeros(bases, who=who, method=method, region=region, sector=sector)
+        # Unless the validation query proved the panel complete and free of zeros, one query
+        # counts both faults.
+        if not clean_pair(prepared.extra, method=method):
+            check_panel_and_zeros(
+                current,
+                by_sector,
+                bases,
+                who=who,
+                pairs=pairs,
+                used=used,
+                method=method,
+                region=region,
+                sector=sector,
+                value=value,
+                year=year,
+            )
     elif on_zero == "raise":
-        _check_zeros(bases, who=who, method=method, region=region, sector=sector)
+        check_zeros(bases, who=who, method=method, region=region, sector=sector)
     keys = [region] if level == "region" else [region, sector]
     if method == "gerfin":
         result = _gerfin(bases[0], region=region, sector=sector, level=level)
@@ -264,63 +303,6 @@ def shift_share(
         result = union if len(parts) == 1 and level == "sector" else _sum(union, keys, method)
     result = result.select(*keys, *COMPONENTS[method])
     return finish(result, prepared, order_by=keys)
-
-
-def _years(
-    table: ir.Table, *, who: str, year: str, start: int | None, end: int | None
-) -> list[int]:
-    """The years of the table from ``start`` to ``end``, checked (a tiny query)."""
-    present = sorted(int(r[year]) for r in records(table.select(year).distinct()))
-    first = present[0] if start is None else start
-    last = present[-1] if end is None else end
-    for name, chosen in (("start", first), ("end", last)):
-        if chosen not in present:
-            raise InvalidInputError(
-                f"{who}: {name}={chosen!r} is not a year of the table; it has {present}"
-            )
-    if first >= last:
-        raise InvalidInputError(
-            f"{who}: start must come before end; got start={first}, end={last} "
-            f"(the table's years: {present})"
-        )
-    return [y for y in present if first <= y <= last]
-
-
-def _check_panel(
-    table: ir.Table, *, who: str, region: str, sector: str, year: str, used: list[int]
-) -> None:
-    gaps = records(_panel_gaps(table, region=region, sector=sector, year=year, used=used).limit(1))
-    if len(gaps):
-        row = gaps[0]
-        raise InvalidInputError(
-            f"{who}: every region x sector needs a row in each of the years {used}; "
-            f"{describe_row(row, [region, sector])} has {int(row['_years'])}. "
-            "Add the missing rows (with 0 where there was no employment)."
-        )
-
-
-def _panel_gaps(
-    table: ir.Table, *, region: str, sector: str, year: str, used: list[int]
-) -> ir.Table:
-    """The region x sector cells that miss one of the years ``used`` (``_years`` they have)."""
-    counts = table.group_by([region, sector]).aggregate(_years=table[year].nunique())
-    return counts.filter(counts._years != len(used))
-
-
-def _check_grid(
-    table: ir.Table, by_sector: ir.Table, *, who: str, method: str, region: str, sector: str
-) -> None:
-    """Homothetic employment is spread over every sector of the nation: each region needs
-    a row for each, or its homothetic terms would silently leave some out."""
-    grid = table.select(region).distinct().cross_join(by_sector.select(sector).distinct())
-    missing = grid.anti_join(table.select(region, sector).distinct(), [region, sector])
-    found = records(missing.limit(1))
-    if len(found):
-        raise InvalidInputError(
-            f"{who}: method={method!r} needs a row for every region x sector of the nation; "
-            f"got none for {describe_row(found[0], [region, sector])}. "
-            "Add the missing rows (with 0 where there was no employment)."
-        )
 
 
 def _sum(parts: ir.Table, keys: list[str], method: str) -> ir.Table:
@@ -346,19 +328,6 @@ def _sum(parts: ir.Table, keys: list[str], method: str) -> ir.Table:
     return result
 
 
-def _check_reference(
-    table: ir.Table, national: ir.Table, *, who: str, sector: str, year: str
-) -> None:
-    keys = [sector, year]
-    missing = table.select(*keys).distinct().anti_join(national.select(*keys).distinct(), keys)
-    found = records(missing.limit(1))
-    if len(found):
-        raise InvalidInputError(
-            f"{who}: the reference table must give a national value for every sector and "
-            f"year of the table; got none for {describe_row(found[0], keys)}"
-        )
-
-
 def _base(
     table: ir.Table,
     by_sector: ir.Table,
@@ -370,26 +339,29 @@ def _base(
     year: str,
     start: int,
     end: int,
+    regions: bool,
 ) -> ir.Table:
     """One row per region x sector: start (0) and end (1) values of the cell, its region, its
     sector and the nation (``_cell0``, ``_region0``, ``_sector0``, ``_nation0`` …) and the
-    ``_start`` year.
+    ``_start`` year. The region's values only with ``regions`` (the homothetic methods):
+    otherwise a join, and the cells' own join computed a second time, for nothing.
 
     Names differ by more than case: DuckDB's column names are case-insensitive.
     """
     e0 = table.filter(table[year] == start).select(region, sector, _cell0=table[value])
     e1 = table.filter(table[year] == end).select(region, sector, _cell1=table[value])
     cells = e0.join(e1, [region, sector])
-    regions = cells.group_by(region).aggregate(
-        _region0=cells._cell0.sum(), _region1=cells._cell1.sum()
-    )
     s0 = by_sector.filter(by_sector[year] == start).select(sector, _sector0=by_sector._sector)
     s1 = by_sector.filter(by_sector[year] == end).select(sector, _sector1=by_sector._sector)
     n0 = nation.filter(nation[year] == start).select(_nation0=nation._nation)
     n1 = nation.filter(nation[year] == end).select(_nation1=nation._nation)
-    joined = (
-        cells.join(regions, region).join(s0, sector).join(s1, sector).cross_join(n0).cross_join(n1)
-    )
+    joined = cells
+    if regions:
+        totals = cells.group_by(region).aggregate(
+            _region0=cells._cell0.sum(), _region1=cells._cell1.sum()
+        )
+        joined = joined.join(totals, region)
+    joined = joined.join(s0, sector).join(s1, sector).cross_join(n0).cross_join(n1)
     return joined.mutate(
         _start=ibis.literal(start),
         **{
@@ -404,76 +376,9 @@ def _base(
                 "_nation0",
                 "_nation1",
             )
+            if name in joined.columns
         },
     )
-
-
-def _zero_checks(method: str, *, region: str, sector: str) -> list[tuple[str, list[str], str]]:
-    """The base columns that must not be 0 for ``method``, their keys and their message."""
-    checks: list[tuple[str, list[str], str]] = [
-        ("_sector0", [sector], "the nation's start-year value of {row} is 0"),
-    ]
-    if method in ("esteban_marquillas", "arcelus", "gerfin"):
-        checks.append(("_cell0", [region, sector], "the start-year value of {row} is 0"))
-    if method == "gerfin":
-        checks.append(("_sector1", [sector], "the nation's end-year value of {row} is 0"))
-    return checks
-
-
-def _zero_count(
-    table: ir.Table,
-    by_sector: ir.Table,
-    *,
-    pairs: list[tuple[int, int]],
-    method: str,
-    value: str,
-    year: str,
-) -> ir.Table:
-    """One row, ``_zeros``: how many of the values :func:`_zero_checks` names are 0.
-
-    Counted on the table and its sector totals rather than on the bases joined from them,
-    a much smaller query. Only when the panel is complete (every region x sector has every
-    year, checked in the same query and reported first) does this count what the bases
-    hold: then every cell and sector of the table is in each base, so one of them is 0
-    exactly when a base row has it as 0.
-    """
-    starts = sorted({start for start, _ in pairs})
-    zero = by_sector._sector == 0
-    undefined = zero & by_sector[year].isin(starts)
-    if method == "gerfin":
-        undefined = undefined | (zero & by_sector[year].isin(sorted({e for _, e in pairs})))
-    sectors = by_sector.aggregate(_s=undefined.cast("int64").sum())
-    if method != "gerfin":
-        return sectors.select(_zeros=sectors._s.fill_null(0))
-    cells = table.aggregate(_c=((table[value] == 0) & table[year].isin(starts)).cast("int64").sum())
-    both = sectors.cross_join(cells)
-    return both.select(_zeros=both._s.fill_null(0) + both._c.fill_null(0))
-
-
-def _zero_rows(
-    bases: list[ir.Table], *, method: str, region: str, sector: str
-) -> tuple[ir.Table, ir.BooleanValue]:
-    """The rows of the bases, and the condition that leaves a growth rate undefined."""
-    rows = bases[0] if len(bases) == 1 else ibis.union(*bases, distinct=False)
-    checks = _zero_checks(method, region=region, sector=sector)
-    return rows, ibis.or_(*(rows[column] == 0 for column, _, _ in checks))
-
-
-def _check_zeros(bases: list[ir.Table], *, who: str, method: str, region: str, sector: str) -> None:
-    hint = "Drop it, or pass on_zero='nan'."
-    checks = _zero_checks(method, region=region, sector=sector)
-    rows, undefined = _zero_rows(bases, method=method, region=region, sector=sector)
-    found = records(rows.filter(undefined).limit(1))
-    if not len(found):
-        return
-    first = found[0]
-    for column, keys, what in checks:
-        if first[column] == 0:
-            row = f"{describe_row(first, keys)} (start {plain(first['_start'])})"
-            raise InvalidInputError(
-                f"{who}: {what.format(row=row)}, so the growth rates of method={method!r} "
-                f"are undefined. {hint}"
-            )
 
 
 def _additive(base: ir.Table, *, method: str, region: str, sector: str) -> ir.Table:
