@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from grappes.data import morocco
 from grappes.data.organisations import cluster_organisations
 from grappes.errors import InvalidInputError, NotFoundError
+from grappes.store import benchmarking as b
 from grappes.store import comparison as c
 from grappes.store import models as m
 from grappes.store import queries as q
@@ -209,7 +210,7 @@ def test_compare_refuses_mixed_levels_and_unknown_codes(session: Session) -> Non
 
 def test_per_cluster_figures_are_the_papers(session: Session) -> None:
     paper = paper_figures()
-    per = c.programme_benchmarks(session).per_cluster.set_index(["country", "measure"])
+    per = b.programme_benchmarks(session).per_cluster.set_index(["country", "measure"])
     # Section II.1.2 (Sweden): in 2005, 69 competitiveness poles, 92,000 enterprises,
     # 1.4 million employed
     assert paper[("SE", "competitiveness poles", "poles")] == 69
@@ -243,12 +244,12 @@ def test_per_cluster_figures_are_the_papers(session: Session) -> None:
 
 def test_cluster_counts_are_the_papers(session: Session) -> None:
     paper = paper_figures()
-    result = c.programme_benchmarks(session)
+    result = b.programme_benchmarks(session)
     counts = {
         (r.country, r.programme, r.metric): r.value for r in result.cluster_counts.itertuples()
     }
     assert counts == {
-        key: value for key, value in paper.items() if key[2] in c.CLUSTER_COUNT_METRICS
+        key: value for key, value in paper.items() if key[2] in b.CLUSTER_COUNT_METRICS
     }
     # Basque Country 13 (II.1.1), Denmark 29 (II.1.2), Italy 200 (II.1.3), Germany 130
     # (II.1.4), France ~100 SPL (II.1.5), Japan 18 + 19 (II.3)
@@ -263,7 +264,7 @@ def test_cluster_counts_are_the_papers(session: Session) -> None:
 
 def test_maghreb_counts_as_in_the_bundled_list(session: Session) -> None:
     listed = cluster_organisations()
-    maghreb = c.programme_benchmarks(session).maghreb.set_index("country")
+    maghreb = b.programme_benchmarks(session).maghreb.set_index("country")
     for country in ("MA", "DZ", "TN", "LY", "MR"):
         mine = listed[listed["country"] == country]
         assert maghreb.loc[country, "organisations"] == len(mine)
@@ -271,7 +272,7 @@ def test_maghreb_counts_as_in_the_bundled_list(session: Session) -> None:
         assert maghreb.loc[country, "poles"] == poles
         assert maghreb.loc[country, "clusters"] == len(mine) - poles
     assert maghreb.loc["TN", ["organisations", "poles", "clusters"]].tolist() == [16, 8, 8]
-    one = c.programme_benchmarks(session, country="DZ").maghreb
+    one = b.programme_benchmarks(session, country="DZ").maghreb
     assert one["country"].tolist() == ["DZ"]
     assert one["organisations"].tolist() == [9]
 
@@ -289,11 +290,11 @@ def test_programme_benchmarks_refuses(
     session: Session, country: str, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error, match=message):
-        c.programme_benchmarks(session, country=country)
+        b.programme_benchmarks(session, country=country)
 
 
 def test_organisation_benchmark(session: Session) -> None:
-    found = c.organisation_benchmark(session, "MA-002")
+    found = b.organisation_benchmark(session, "MA-002")
     assert found.organisation["name"] == "Maroc Numeric Cluster (MNC)"
     assert found.region is not None and found.region["code"] == "MA-06"
     # its record holds no per-cluster figure: every measure is "not reported"
@@ -311,11 +312,11 @@ def test_organisation_benchmark(session: Session) -> None:
         regional["region"] == "MA-06"
     ].to_dict("records")
     # no city in its sources: no region, no regional clusters
-    unplaced = c.organisation_benchmark(session, "MA-001")
+    unplaced = b.organisation_benchmark(session, "MA-001")
     assert unplaced.region is None
     assert unplaced.region_clusters.empty
     with pytest.raises(NotFoundError, match="no cluster organisation"):
-        c.organisation_benchmark(session, "MA-999")
+        b.organisation_benchmark(session, "MA-999")
 
 
 def test_comparable_units_and_organisation_choices(session: Session) -> None:
@@ -326,5 +327,5 @@ def test_comparable_units_and_organisation_choices(session: Session) -> None:
         "country": 5,
     }
     assert units["level"].tolist()[:5] == ["country"] * 5
-    choices = c.organisation_choices(session)
+    choices = b.organisation_choices(session)
     assert len(choices) == len(cluster_organisations()) == 41

@@ -23,7 +23,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from grappes.errors import InvalidInputError
-from grappes.store import comparison
+from grappes.store import benchmarking, comparison
 from grappes.web.render import get_session, page, records, twin
 
 __all__ = ["router"]
@@ -112,7 +112,7 @@ def benchmark(
         "region_clusters": [],
     }
     if organisation is not None:
-        found = comparison.organisation_benchmark(session, organisation)
+        found = benchmarking.organisation_benchmark(session, organisation)
         programmes = found.benchmarks
         payload |= {
             "organisation": found.organisation,
@@ -122,7 +122,7 @@ def benchmark(
             "region_clusters": records(found.region_clusters),
         }
     else:
-        programmes = comparison.programme_benchmarks(session, country=country)
+        programmes = benchmarking.programme_benchmarks(session, country=country)
     payload |= {
         "country": country,
         "maghreb": records(programmes.maghreb),
@@ -132,14 +132,14 @@ def benchmark(
     }
     everyone = programmes if organisation is None and country is None else None
     if everyone is None:
-        everyone = comparison.programme_benchmarks(session)
+        everyone = benchmarking.programme_benchmarks(session)
     return page(
         request,
         "compare_benchmark.html.j2",
         payload,
         per_cluster_rows=_per_cluster_rows(payload["per_cluster"]),
         ranking=_ranking(payload["maghreb"], payload["cluster_counts"]),
-        organisations=records(comparison.organisation_choices(session)),
+        organisations=records(benchmarking.organisation_choices(session)),
         countries=records(everyone.maghreb),
     )
 

@@ -1,0 +1,293 @@
+"""The Maghreb's cluster organisations beside the paper's reference programmes.
+
+- :func:`programme_benchmarks`: the paper's reference programmes (how many clusters each
+  counts, and the few figures per cluster its numbers allow) beside the number of cluster
+  organisations of the Maghreb countries;
+- :func:`organisation_benchmark`: one cluster organisation beside those programmes;
+- :func:`organisation_choices`: the organisations a form offers.
+
+Only what is comparable is compared: a programme's figure per cluster is derived from two
+figures of the same programme in the paper (92,000 enterprises / 69 poles), never from
+figures of different programmes or years, and an organisation's record holds no such
+figure, so its side is "not reported" (``None``), never an estimate. The paper gives no
+population, and the store holds none, so nothing is given per inhabitant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from grappes.errors import NotFoundError
+from grappes.store import models as m
+from grappes.store.comparison import unit_clusters
+from grappes.store.queries import check_code, fetch_frame, organisation_profile
+
+__all__ = [
+    "CLUSTER_COUNT_METRICS",
+    "PER_CLUSTER",
+    "OrganisationBenchmark",
+    "ProgrammeBenchmarks",
+    "organisation_benchmark",
+    "organisation_choices",
+    "programme_benchmarks",
+]
+
+#: The paper's metrics that count a programme's clusters (``grappes.data.benchmarks``).
+CLUSTER_COUNT_METRICS: Final[tuple[str, ...]] = (
+    "priority_clusters",
+    "micro_clusters_statistically_identified",
+    "micro_clusters_steered_today",
+    "competence_clusters_identified",
+    "competence_centres_created",
+    "poles",
+    "districts",
+    "networks",
+    "spl_selected",
+    "clusters",
+)
+
+#: Figures per cluster: ``(measure, country, programme, numerator, denominator)``, each
+#: ratio of two figures the paper gives for the same programme; a denominator of ``None``
+#: means the paper gives the figure per cluster itself (France's median subsidy).
+PER_CLUSTER: Final[tuple[tuple[str, str, str, str, str | None], ...]] = (
+    ("enterprises", "SE", "competitiveness poles", "enterprises", "poles"),
+    ("enterprises", "IT", "industrial districts", "enterprises", "districts"),
+    ("enterprises", "DE", "Kompetenznetze Deutschland", "member_enterprises", "networks"),
+    ("enterprises", "JP", "industrial clusters (METI)", "smes", "clusters"),
+    ("employment", "SE", "competitiveness poles", "employment", "poles"),
+    ("employment", "IT", "industrial districts", "employment", "districts"),
+    (
+        "research_institutions",
+        "DE",
+        "Kompetenznetze Deutschland",
+        "member_research_institutions",
+        "networks",
+    ),
+    ("research_institutions", "JP", "industrial clusters (METI)", "universities", "clusters"),
+    ("public_funding", "FR", "Systèmes Productifs Locaux (SPL)", "median_subsidy", None),
+)
+
+#: Identifiers of competitiveness poles and technoparks (``TN-P01``): not cluster
+#: organisations proper (:func:`grappes.data.organisations.cluster_organisations`).
+_POLE: Final = re.compile(r"[A-Z]{2}-P\d+")
+_COUNTRY_COLUMNS: Final = ("code", "name_fr", "name_ar", "name_en")
+_BENCHMARK_COLUMNS: Final = (
+    "id",
+    "country",
+    "region",
+    "programme",
+    "metric",
+    "value",
+    "unit",
+    "year",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class ProgrammeBenchmarks:
+    """The paper's reference programmes beside the Maghreb's cluster organisations.
+
+    Attributes
+    ----------
+    figures
+        Every figure of the paper (the ``benchmarks`` table): ``id``, ``country``,
+        ``region``, ``programme``, ``metric``, ``value``, ``unit``, ``year``, ``note``.
+    cluster_counts
+        The figures that count a programme's clusters (:data:`CLUSTER_COUNT_METRICS`),
+        same columns.
+    per_cluster
+        Figures per cluster (:data:`PER_CLUSTER`): ``measure``, ``country``,
+        ``programme``, ``year``, ``numerator_metric``, ``numerator``,
+        ``denominator_metric``, ``denominator`` (missing when the paper gives the figure
+        per cluster), ``unit``, ``value``, ``lower_bound`` (the paper says "more than").
+    maghreb
+        One row per Maghreb country (or the one asked): ``country``, ``name_fr``,
+        ``name_ar``, ``name_en``, ``organisations`` (in Grappes' list), ``poles`` (of
+        which competitiveness poles and technoparks), ``clusters`` (the others).
+    """
+
+    figures: pd.DataFrame
+    cluster_counts: pd.DataFrame
+    per_cluster: pd.DataFrame
+    maghreb: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class OrganisationBenchmark:
+    """A cluster organisation beside the paper's programmes.
+
+    Attributes
+    ----------
+    organisation
+        Its record (as :func:`grappes.store.queries.organisation_profile`).
+    partners
+        ``position``, ``name``: the key partners its sources name.
+    region
+        Its region's record, or ``None`` when the sources name no city.
+    per_cluster
+        The organisation's side of each measure of :data:`PER_CLUSTER`: ``measure``,
+        ``value`` (always missing: its record holds no member, employment or funding
+        figure).
+    region_clusters
+        Strong clusters and starred sectors of its region (the region's own cells):
+        ``dataset``, ``region``, ``strong_clusters``, ``starred``, ``stars``.
+    benchmarks
+        The programmes, and the organisation's country among the Maghreb's.
+    """
+
+    organisation: dict[str, Any]
+    partners: pd.DataFrame
+    region: dict[str, Any] | None
+    per_cluster: pd.DataFrame
+    region_clusters: pd.DataFrame
+    benchmarks: ProgrammeBenchmarks
+
+
+def programme_benchmarks(session: Session, *, country: str | None = None) -> ProgrammeBenchmarks:
+    """Return the paper's programmes beside the Maghreb countries' cluster organisations.
+
+    Parameters
+    ----------
+    session
+        A session on the observatory's database.
+    country
+        A Maghreb country (``MA``, ``DZ``, ``TN``, ``LY``, ``MR``) to keep only its row of
+        ``maghreb``; ``None`` (default) keeps them all.
+
+    Raises
+    ------
+    InvalidInputError
+        When ``country`` is not a short string of printable characters.
+    NotFoundError
+        When ``country`` is not a country of the store.
+
+    Notes
+    -----
+    The counts are not alike: a programme counts the clusters it labelled, selected or
+    identified, Grappes' list the cluster organisations its public sources name. The
+    page says so beside them.
+    """
+    who = "programme_benchmarks"
+    region = m.Region
+    countries = sa.select(*[region.__table__.c[c] for c in _COUNTRY_COLUMNS]).where(
+        region.level == "country"
+    )
+    if country is not None:
+        country = check_code(who, "country", country)
+        countries = countries.where(region.code == country)
+    maghreb = fetch_frame(session, countries.order_by(region.code))
+    if country is not None and maghreb.empty:
+        raise NotFoundError(f"{who}: no country has the code {country!r}")
+    ids = fetch_frame(session, sa.select(m.Organisation.id, m.Organisation.country))
+    poles = ids[ids["id"].map(lambda i: _POLE.fullmatch(i) is not None)]
+    maghreb = maghreb.rename(columns={"code": "country_code"})[
+        ["country_code", "name_fr", "name_ar", "name_en"]
+    ].rename(columns={"country_code": "country"})
+    maghreb["organisations"] = [int((ids["country"] == c).sum()) for c in maghreb["country"]]
+    maghreb["poles"] = [int((poles["country"] == c).sum()) for c in maghreb["country"]]
+    maghreb["clusters"] = maghreb["organisations"] - maghreb["poles"]
+
+    bench = m.Benchmark
+    figures = fetch_frame(
+        session,
+        sa.select(*[bench.__table__.c[c] for c in _BENCHMARK_COLUMNS]).order_by(bench.id),
+    )
+    figures["year"] = figures["year"].astype("Int64")
+    counts = figures[figures["metric"].isin(CLUSTER_COUNT_METRICS)].reset_index(drop=True)
+    return ProgrammeBenchmarks(
+        figures=figures,
+        cluster_counts=counts,
+        per_cluster=_per_cluster(figures),
+        maghreb=maghreb.reset_index(drop=True),
+    )
+
+
+def organisation_benchmark(session: Session, identifier: str) -> OrganisationBenchmark:
+    """Return the cluster organisation ``identifier`` beside the paper's programmes.
+
+    Raises
+    ------
+    NotFoundError
+        When no organisation has this identifier.
+    InvalidInputError
+        When ``identifier`` is not a short string of printable characters.
+    """
+    profile = organisation_profile(session, identifier)
+    organisation = profile.organisation
+    region = profile.region
+    region_clusters = unit_clusters(session, [] if region is None else [region["code"]])
+    measures = list(dict.fromkeys(measure for measure, *_ in PER_CLUSTER))
+    per_cluster = pd.DataFrame({"measure": measures, "value": [None] * len(measures)})
+    return OrganisationBenchmark(
+        organisation=organisation,
+        partners=profile.partners,
+        region=region,
+        per_cluster=per_cluster,
+        region_clusters=region_clusters,
+        benchmarks=programme_benchmarks(session, country=organisation["country"]),
+    )
+
+
+def organisation_choices(session: Session) -> pd.DataFrame:
+    """Return ``id``, ``name``, ``country`` of every organisation, by country and name."""
+    org = m.Organisation
+    return fetch_frame(
+        session, sa.select(org.id, org.name, org.country).order_by(org.country, org.name, org.id)
+    )
+
+
+def _per_cluster(figures: pd.DataFrame) -> pd.DataFrame:
+    def figure(country: str, programme: str, metric: str) -> pd.Series | None:
+        rows = figures[
+            (figures["country"] == country)
+            & (figures["programme"] == programme)
+            & (figures["metric"] == metric)
+        ]
+        return None if rows.empty else rows.iloc[0]
+
+    rows = []
+    for measure, country, programme, numerator, denominator in PER_CLUSTER:
+        top = figure(country, programme, numerator)
+        bottom = None if denominator is None else figure(country, programme, denominator)
+        if top is None or (denominator is not None and bottom is None):
+            continue  # a user's store may lack the paper's figures: nothing to derive
+        value = float(top["value"]) if bottom is None else float(top["value"] / bottom["value"])
+        note = "" if pd.isna(top["note"]) else str(top["note"])
+        rows.append(
+            {
+                "measure": measure,
+                "country": country,
+                "programme": programme,
+                "year": top["year"] if pd.notna(top["year"]) else None,
+                "numerator_metric": numerator,
+                "numerator": float(top["value"]),
+                "denominator_metric": denominator,
+                "denominator": None if bottom is None else float(bottom["value"]),
+                "unit": str(top["unit"]),
+                "value": value,
+                "lower_bound": note.startswith("more than"),
+            }
+        )
+    columns = [
+        "measure",
+        "country",
+        "programme",
+        "year",
+        "numerator_metric",
+        "numerator",
+        "denominator_metric",
+        "denominator",
+        "unit",
+        "value",
+        "lower_bound",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
