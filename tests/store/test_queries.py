@@ -15,6 +15,7 @@ from grappes.store import downloads as d
 from grappes.store import micro_clusters as mc
 from grappes.store import models as m
 from grappes.store import queries as q
+from grappes.store import search
 from tests.conftest import RTOL
 
 # Establishments 2024 (HCP RGPH 2024, morocco.establishments(level="region")), MA-06:
@@ -29,7 +30,7 @@ HOSTILE = [
     "%' OR 1=1 --",
     "<script>alert(1)</script>",
     "casa الدار البيضاء",
-    "x" * q.MAX_SEARCH_LENGTH,
+    "x" * search.MAX_SEARCH_LENGTH,
 ]
 
 
@@ -140,7 +141,7 @@ def test_organisation_profile_of_an_unknown_identifier(session: Session) -> None
 
 
 def test_search_casa_finds_the_region_and_the_prefecture(session: Session) -> None:
-    found = q.search(session, "casa")
+    found = search.search(session, "casa")
     regions = found[found["kind"] == "region"]
     assert regions["code"].tolist()[:2] == ["MA-06", "06.141"]
     assert set(found.loc[found["kind"] == "organisation", "code"]) >= {"MA-008"}
@@ -148,28 +149,28 @@ def test_search_casa_finds_the_region_and_the_prefecture(session: Session) -> No
 
 @pytest.mark.parametrize("text", ["CASA", "Casa", "casablanca-SETTAT", "الدار البيضاء"])
 def test_search_ignores_case_and_finds_arabic(session: Session, text: str) -> None:
-    assert "MA-06" in set(q.search(session, text)["code"])
+    assert "MA-06" in set(search.search(session, text)["code"])
 
 
 @pytest.mark.parametrize("text", ["fes-meknes", "FÈS", "fès"])
 def test_search_ignores_accents(session: Session, text: str) -> None:
-    assert "MA-03" in set(q.search(session, text)["code"])
+    assert "MA-03" in set(search.search(session, text)["code"])
 
 
 def test_search_finds_sectors_by_label(session: Session) -> None:
-    found = q.search(session, "construction")
+    found = search.search(session, "construction")
     sectors = found[found["kind"] == "sector"]
     assert {"HCP_ESTABLISHMENTS", "HCP_EMPLOYMENT", "ISIC4"} <= set(sectors["classification"])
 
 
 def test_search_limit(session: Session) -> None:
-    found = q.search(session, "a", limit=3)
+    found = search.search(session, "a", limit=3)
     assert found.groupby("kind").size().max() == 3
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_search_with_hostile_text_is_harmless(session: Session, text: str) -> None:
-    found = q.search(session, text)
+    found = search.search(session, text)
     # Wildcards and quotes are searched for as written: no name holds these strings.
     assert found.empty
     assert list(found.columns) == [
@@ -187,14 +188,14 @@ def test_search_with_hostile_text_is_harmless(session: Session, text: str) -> No
 
 def test_search_matches_an_underscore_as_written(session: Session) -> None:
     # As a LIKE wildcard "_" would match every name; as written, only two codes hold one.
-    found = q.search(session, "_")
+    found = search.search(session, "_")
     assert sorted(found["code"]) == ["market_services", "public_services"]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("x" * (q.MAX_SEARCH_LENGTH + 1), "at most 200 characters; got 201"),
+        ("x" * (search.MAX_SEARCH_LENGTH + 1), "at most 200 characters; got 201"),
         ("casa" * 10_000, "at most 200 characters; got 40000"),
         ("", "empty"),
         ("   ", "empty"),
@@ -204,13 +205,13 @@ def test_search_matches_an_underscore_as_written(session: Session) -> None:
 )
 def test_search_refuses_unusable_text(session: Session, text: str, message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
-        q.search(session, text)
+        search.search(session, text)
 
 
 @pytest.mark.parametrize("limit", [0, 101, True, 2.5])
 def test_search_refuses_a_bad_limit(session: Session, limit: object) -> None:
     with pytest.raises(InvalidInputError, match="limit must be a whole number from 1 to 100"):
-        q.search(session, "casa", limit=limit)  # type: ignore[arg-type]
+        search.search(session, "casa", limit=limit)  # type: ignore[arg-type]
 
 
 def test_downloadable_tables_state_source_licence_and_rows(session: Session) -> None:

@@ -2,17 +2,17 @@
 
 Each function takes a :class:`~sqlalchemy.orm.Session` and returns plain records (``dict``)
 and tidy pandas tables, never ORM objects, so a page and its JSON twin show the same thing.
-Every value from a visitor reaches the database as a bound parameter, never as SQL text;
-search terms are checked first (length, control characters) and ``LIKE`` wildcards in them
-are escaped, so ``%`` and ``_`` are searched for as written.
+Every value from a visitor reaches the database as a bound parameter, never as SQL text,
+after :func:`check_code` (length, control characters).
 
 - :func:`region_profile`: a region's specialisations, strong clusters, stars, lifecycle
   stages and organisations;
 - :func:`sector_profile`: where a sector concentrates (location quotients by region,
   Herfindahl index, locational Gini, Krugman's index);
 - :func:`organisation_profile`: a cluster organisation, its partners and its region;
-- :func:`search`: regions, sectors and organisations whose names contain a text, case- and
-  accent-insensitively on SQLite and PostgreSQL alike.
+- :func:`check_code`, :func:`check_printable`: the checks every visitor's value passes.
+
+The search is :mod:`grappes.store.search`.
 
 The open-data tables are served by :mod:`grappes.store.downloads`; the micro-clusters of a
 region or a sector by :mod:`grappes.store.micro_clusters`.
@@ -36,29 +36,23 @@ from grappes.errors import InvalidInputError, NotFoundError
 from grappes.store import models as m
 
 __all__ = [
-    "MAX_SEARCH_LENGTH",
     "OrganisationProfile",
     "RegionProfile",
     "SectorProfile",
     "as_booleans",
     "check_code",
+    "check_printable",
     "fetch_frame",
     "organisation_profile",
     "region_profile",
-    "search",
     "sector_profile",
 ]
 
-#: Longest search text accepted, in characters (longer texts are refused, not truncated).
-MAX_SEARCH_LENGTH: Final = 200
-#: Most results :func:`search` returns of each kind.
-MAX_SEARCH_LIMIT: Final = 100
 #: Longest code (region, sector, organisation) accepted by the profile queries.
 MAX_CODE_LENGTH: Final = 64
 
 _REGION_COLUMNS = ("code", "level", "parent", "country", "name_fr", "name_ar", "name_en")
 _SECTOR_COLUMNS = ("classification", "code", "level", "parent", "label_en", "label_fr", "label_ar")
-_LEVEL_RANK = {"maghreb": 0, "country": 1, "region": 2, "province": 3, "commune": 4}
 _CELL_KEYS = ("dataset", "region", "sector")
 
 
@@ -472,85 +466,6 @@ def organisation_profile(session: Session, identifier: str) -> OrganisationProfi
     )
 
 
-def search(session: Session, text: str, *, limit: int = 20) -> pd.DataFrame:
-    """Return the regions, sectors and organisations whose names or codes contain ``text``.
-
-    Parameters
-    ----------
-    session
-        A session on the observatory's database.
-    text
-        What to look for. Case, accents and Arabic diacritics do not matter ("fes" finds
-        "Fès-Meknès"); ``%`` and ``_`` are searched for as written.
-    limit
-        Most results of each kind (1 … 100, default 20).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``kind`` (``region``, ``sector``, ``organisation``), ``code`` (an
-        organisation's identifier), ``classification`` (sectors only), ``level``
-        (regions and sectors), ``name_fr``, ``name_ar``, ``name_en`` (an organisation has
-        one name, given in all three). Regions first (countries, regions, provinces,
-        communes, each by name), then sectors (by classification and code), then
-        organisations (by name).
-
-    Raises
-    ------
-    InvalidInputError
-        When ``text`` is empty or blank, longer than :data:`MAX_SEARCH_LENGTH` characters,
-        holds control characters or is not valid Unicode text, or when ``limit`` is out of
-        range.
-
-    Notes
-    -----
-    Names are stored with a folded copy (``search_text``: NFKD, combining marks removed,
-    case-folded; :func:`grappes.store.models.fold`), and ``text`` is folded the same way,
-    so one ``LIKE`` with bound parameters serves SQLite and PostgreSQL.
-    """
-    who = "search"
-    folded = _check_search(who, text)
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SEARCH_LIMIT:
-        raise InvalidInputError(
-            f"{who}: limit must be a whole number from 1 to {MAX_SEARCH_LIMIT}; got {limit!r}"
-        )
-    region, sector, org = m.Region, m.Sector, m.Organisation
-    rank = sa.case(_LEVEL_RANK, value=region.level, else_=len(_LEVEL_RANK))
-    regions = session.execute(
-        sa.select(*_columns(region, ("code", "level", "name_fr", "name_ar", "name_en")))
-        .where(region.search_text.contains(folded, autoescape=True))
-        .order_by(rank, region.name_fr, region.code)
-        .limit(limit)
-    ).all()
-    sectors = session.execute(
-        sa.select(
-            sector.code,
-            sector.classification,
-            sector.level,
-            sector.label_fr,
-            sector.label_ar,
-            sector.label_en,
-        )
-        .where(sector.search_text.contains(folded, autoescape=True))
-        .order_by(sector.classification, sector.code)
-        .limit(limit)
-    ).all()
-    organisations = session.execute(
-        sa.select(org.id, org.name)
-        .where(org.search_text.contains(folded, autoescape=True))
-        .order_by(org.name, org.id)
-        .limit(limit)
-    ).all()
-    rows = [("region", r.code, None, r.level, r.name_fr, r.name_ar, r.name_en) for r in regions]
-    rows += [
-        ("sector", s.code, s.classification, s.level, s.label_fr, s.label_ar, s.label_en)
-        for s in sectors
-    ]
-    rows += [("organisation", o.id, None, None, o.name, o.name, o.name) for o in organisations]
-    columns = ["kind", "code", "classification", "level", "name_fr", "name_ar", "name_en"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 def check_code(who: str, what: str, value: object, *, longest: int = MAX_CODE_LENGTH) -> str:
     """Return ``value`` if it is a string of 1 to ``longest`` printable characters.
 
@@ -563,28 +478,16 @@ def check_code(who: str, what: str, value: object, *, longest: int = MAX_CODE_LE
         raise InvalidInputError(
             f"{who}: {what} must have 1 to {longest} characters; got {len(value)}"
         )
-    _check_printable(who, what, value)
+    check_printable(who, what, value)
     return value
 
 
-def _check_search(who: str, text: object) -> str:
-    if not isinstance(text, str):
-        raise InvalidInputError(f"{who}: the search text must be a string; got {type(text)}")
-    if len(text) > MAX_SEARCH_LENGTH:
-        raise InvalidInputError(
-            f"{who}: the search text must have at most {MAX_SEARCH_LENGTH} characters; "
-            f"got {len(text)}"
-        )
-    _check_printable(who, "the search text", text)
-    folded = m.fold(text).strip()
-    if not folded:
-        raise InvalidInputError(f"{who}: the search text is empty; give a word to look for")
-    return folded
+def check_printable(who: str, what: str, value: str) -> None:
+    """Refuse ``value`` unless it is valid Unicode without control characters.
 
-
-def _check_printable(who: str, what: str, value: str) -> None:
-    # PostgreSQL refuses NUL in text and neither driver can send a lone surrogate: refuse
-    # them here with a clear message rather than as a driver error.
+    PostgreSQL refuses NUL in text and neither driver can send a lone surrogate: they are
+    refused here, naming ``who`` and ``what``, rather than as a driver error.
+    """
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from grappes.store import queries
+from grappes.store import search as search_queries
 from grappes.web.render import get_session, page, records, twin
 
 __all__ = ["METHODS", "router"]
@@ -27,10 +27,10 @@ SessionDependency = Annotated[Session, Depends(get_session)]
 def search(
     request: Request,
     session: SessionDependency,
-    q: Annotated[str | None, Query(max_length=queries.MAX_SEARCH_LENGTH)] = None,
+    q: Annotated[str | None, Query(max_length=search_queries.MAX_SEARCH_LENGTH)] = None,
 ) -> Response:
     """Regions, sectors and organisations whose names or codes contain ``q``."""
-    results = [] if not q else records(queries.search(session, q))
+    results = [] if not q else records(search_queries.search(session, q))
     for row in results:
         row["href"] = _result_path(row)
     payload = {"query": q, "results": results}
