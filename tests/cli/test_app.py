@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -126,6 +128,72 @@ def test_indicators_location_quotient_csv_to_parquet(tmp_path: Path) -> None:
     # region '01' keeps its leading zero: codes are read as text
     # LQ(01, C) = (10/40) / (40/100) = 0.625
     assert result.loc[("01", "C"), "location_quotient"] == pytest.approx(0.625)
+
+
+def test_indicators_write_the_same_sorted_rows_in_every_format(tmp_path: Path) -> None:
+    source = tmp_path / "emp.parquet"
+    pd.DataFrame(
+        {
+            "region": ["02", "01", "02", "01"],
+            "sector": ["G", "G", "C", "C"],
+            "employment": [30.0, 30.0, 0.0, 0.0],  # sector C has no employment: LQ undefined
+        }
+    ).to_parquet(source)
+    written = {}
+    for suffix in (".parquet", ".csv", ".json"):
+        target = tmp_path / f"lq{suffix}"
+        code, output = _run(
+            "indicators", "location_quotient", "-i", str(source), "-o", str(target),
+            "--option", "on_zero_total=nan",
+        )  # fmt: skip
+        assert code == 0, output
+        assert not target.with_name(target.name + ".partial").exists()
+        written[suffix] = target
+    frames = {
+        ".parquet": pd.read_parquet(written[".parquet"]),
+        ".csv": pd.read_csv(written[".csv"], dtype={"region": str, "sector": str}),
+        ".json": pd.read_json(written[".json"], dtype={"region": str, "sector": str}),
+    }
+    for frame in frames.values():
+        # sorted by their keys; LQ(G) = (30/30) / (60/60) = 1; LQ(C) = (0/0) / … undefined
+        assert frame["region"].tolist() == ["01", "01", "02", "02"]
+        assert frame["sector"].tolist() == ["C", "G", "C", "G"]
+        assert frame["location_quotient"].isna().tolist() == [True, False, True, False]
+        assert frame["location_quotient"].dropna().tolist() == [1.0, 1.0]
+    assert '"location_quotient": null' in written[".json"].read_text(encoding="utf-8")
+
+
+def test_indicators_parquet_out_does_not_import_pandas(tmp_path: Path) -> None:
+    # The engine writes the result: pandas (and geopandas through Ibis) cost ~0.3 s, 100 MB.
+    source = tmp_path / "emp.parquet"
+    pd.DataFrame(
+        {"region": ["01", "02"], "sector": ["C", "C"], "employment": [1.0, 2.0]}
+    ).to_parquet(source)
+    target = tmp_path / "lq.parquet"
+    script = (
+        "import sys\n"
+        "from grappes.cli.app import main\n"
+        f"sys.argv = ['grappes', 'indicators', 'location_quotient', '-i', {str(source)!r}, "
+        f"'-o', {str(target)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(sorted(m for m in ('pandas', 'geopandas') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert pd.read_parquet(target)["location_quotient"].tolist() == [1.0, 1.0]
+
+
+def test_indicators_refuse_an_output_suffix_before_computing(tmp_path: Path) -> None:
+    source = tmp_path / "emp.csv"
+    source.write_text("region,sector,employment\nMA-01,C,5\n", encoding="utf-8")
+    code, output = _run(
+        "indicators", "location_quotient", "-i", str(source), "-o", str(tmp_path / "o.xlsx")
+    )
+    assert code == 1
+    assert "expected .csv, .parquet or .json; got '.xlsx'" in output
 
 
 def test_indicators_unknown_name_suggests(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ a register larger than memory never passes through pandas.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -49,6 +51,7 @@ def indicators(
     Code columns are read as text, so '01' keeps its leading zero.
     """
     import grappes.indicators as catalogue
+    from grappes.cli.table_files import check_suffix
     from grappes.engine import connect
     from grappes.errors import InvalidInputError
     from grappes.settings import Settings
@@ -69,6 +72,7 @@ def indicators(
         )
     if input is None or output is None:
         raise InvalidInputError("grappes indicators: --input and --output are required")
+    check_suffix(output)  # before any work
     function = getattr(catalogue, name)
     parameters = inspect.signature(function).parameters
     roles: dict[str, Any] = {"region": region, "sector": sector, "value": value}
@@ -85,10 +89,17 @@ def indicators(
         kwargs[key] = _parse(text)
     codes = [c for k, c in roles.items() if k in ("region", "sector") and k in parameters]
     connection = connect(Settings().engine)
-    with console.status(f"Computing {name} on {input}…"):
-        table = _read(connection, input, codes=codes)
-        result = function(table, **kwargs)
-        _write(result, output)
+    # Everything this command needs is imported: set those objects aside from the garbage
+    # collector, whose full collections would otherwise walk all of them (about 0.04 s
+    # each) while Ibis builds and compiles the indicator's queries.
+    gc.freeze()
+    try:
+        with console.status(f"Computing {name} on {input}…"):
+            table = _read(connection, input, codes=codes)
+            result = function(table, **kwargs)
+            _write(result, output)
+    finally:
+        gc.unfreeze()  # for a caller that goes on (a test, a script calling the app)
     console.print(f"[green]✓[/] {name} written to [bold]{output.resolve()}[/]")
 
 
@@ -115,9 +126,36 @@ def _read(connection: Any, path: Path, *, codes: list[str]) -> Any:
 
 
 def _write(result: Any, path: Path) -> None:
-    import pandas as pd
+    """Write the result whole (a temporary name, then a rename).
 
-    from grappes.cli.table_files import write_frame
+    An engine's result (an Ibis table) is written by the engine itself for CSV and Parquet,
+    without passing through pandas, whose import (with geopandas, which Ibis' conversion
+    brings) costs about 0.3 s and 100 MB; JSON is written from its rows.
+    """
+    from grappes.cli.table_files import check_suffix, write_frame
+    from grappes.engine import records
+    from grappes.indicators import inputs
 
-    frame: pd.DataFrame = result if isinstance(result, pd.DataFrame) else result.to_pandas()
-    write_frame(frame, path)
+    if inputs.is_pandas(result):
+        write_frame(result, path)
+        return
+    suffix = check_suffix(path)
+    # Rows in the order of their keys (every column that is not a measure), so that the same
+    # input always gives the same file.
+    keys = [name for name, kind in result.schema().items() if not kind.is_floating()]
+    result = result.order_by(keys) if keys else result
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    if suffix == ".parquet":
+        result.to_parquet(partial)
+    elif suffix == ".csv":
+        result.to_csv(partial)
+    else:
+        rows = [{k: _json_value(v) for k, v in row.items()} for row in records(result)]
+        partial.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    partial.replace(path)
+
+
+def _json_value(value: Any) -> Any:
+    """NaN (an undefined indicator) as JSON's null, as pandas writes it."""
+    return None if isinstance(value, float) and math.isnan(value) else value

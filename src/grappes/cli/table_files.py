@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from grappes.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The suffixes the CLI writes tables as.
+OUTPUT_SUFFIXES = (".csv", ".parquet", ".json")
 
 
 def read_frame(path: Path, *, text: Iterable[str] = ()) -> pd.DataFrame:
     """Read a CSV (``.csv``, ``.csv.gz``) or Parquet file; ``text`` columns stay strings."""
+    import pandas as pd
+
     if not path.exists():
         raise InvalidInputError(f"{path}: no such file")
     name = path.name.lower()
@@ -34,11 +41,17 @@ def read_frame(path: Path, *, text: Iterable[str] = ()) -> pd.DataFrame:
     raise InvalidInputError(f"{path}: expected a .csv, .csv.gz or .parquet file")
 
 
+def check_suffix(path: Path) -> str:
+    """The suffix of an output file, lower case, when it is one the CLI writes."""
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise InvalidInputError(f"{path}: expected .csv, .parquet or .json; got {suffix!r}")
+    return suffix
+
+
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` as CSV, Parquet or JSON (by suffix), whole: temporary name, rename."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet", ".json"):
-        raise InvalidInputError(f"{path}: expected .csv, .parquet or .json; got {suffix!r}")
+    suffix = check_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     if suffix == ".csv":
