@@ -14,10 +14,20 @@ def test_import_grappes_alone_imports_no_heavy_library() -> None:
     # measures it): it may not pull in the heavy libraries, which load when first used.
     code = (
         "import sys, grappes; "
-        "print(sorted(m for m in ('pandas', 'ibis', 'duckdb', 'geopandas') if m in sys.modules))"
+        "print(sorted(m for m in ('pandas', 'ibis', 'duckdb', 'geopandas', 'importlib.metadata')"
+        " if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # importlib.metadata (0.05-0.1 s) only when grappes.__version__ is asked for
     assert out.stdout.strip() == "[]"
+
+
+def test_version_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    import grappes
+
+    assert grappes.__version__ == version("grappes")
 
 
 def test_every_setting_is_documented() -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from grappes import __version__
+import grappes
 from grappes.cli.output import console
 
 app = typer.Typer(
@@ -32,7 +32,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        console.print(f"grappes {__version__}")
+        console.print(f"grappes {grappes.__version__}")
         raise typer.Exit()
 
 
