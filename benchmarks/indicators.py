@@ -21,7 +21,12 @@ of its own, so that it gets its own thread setting (``POLARS_MAX_THREADS``, Duck
   the ``grappes.indicators`` functions (Ellison–Glaeser from those cells, with
   ``squares=`` and ``plants=``), results written with ``to_parquet``;
 - ``grappes-duckdb-lazy``: the same without ``.cache()``, so every query an indicator runs
-  (its validation included) recomputes the aggregate from the Parquet file.
+  (its validation included) recomputes the aggregate from the Parquet file;
+- ``duckdb-sql-checked``: ``duckdb-sql`` plus, in SQL, the input checks Grappes makes (no
+  missing key, finite non-negative values, one row per key, positive region and sector
+  totals, a defined γ and density), raising ``grappes.errors.InvalidInputError``: the floor
+  of a Grappes path that would skip Ibis on DuckDB. Not hand-written in the ratios' sense
+  (it is not a baseline), only when asked.
 
 Suites: ``lq`` (a bare location quotient) and ``full`` (location quotient, Herfindahl,
 locational Gini, Ellison–Glaeser, Dunn shift-share 2014 → 2024
@@ -52,7 +57,9 @@ HERE = Path(__file__).resolve().parent
 THREADS = 2
 VARIANTS = ("pandas", "polars", "duckdb-sql", "grappes-duckdb")
 # Not run unless asked: Ibis' Polars backend peaks at 14.6 GB on the 1.13 M full suite.
-EXTRA_VARIANTS = ("grappes-polars", "grappes-duckdb-lazy")
+EXTRA_VARIANTS = ("grappes-polars", "grappes-duckdb-lazy", "duckdb-sql-checked")
+#: The baselines the ratios are taken to: computations written by hand, checking nothing.
+HAND_WRITTEN = ("pandas", "polars", "duckdb-sql")
 SUITES = ("lq", "full")
 #: Output files, their key columns and the numeric columns compared across variants.
 OUTPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -189,7 +196,7 @@ def _report(suite: str, rows: int, runs: dict[str, list[dict[str, Any]]]) -> Non
     compute = {v: statistics.median(x["compute"] for x in r) for v, r in good.items()}
     work = {v: statistics.median(sum(x["steps"].values()) for x in r) for v, r in good.items()}
     peak = {v: max(x["peak_rss_mb"] for x in r) for v, r in good.items()}
-    hand = [v for v in good if not v.startswith("grappes")]
+    hand = [v for v in good if v in HAND_WRITTEN]
     fastest = min(median[v] for v in hand) if hand else min(median.values())
     print(f"\nsuite {suite}: {rows:,} rows; ratio to the fastest hand-written variant")
     fastest_work = min(work[v] for v in hand) if hand else min(work.values())
@@ -346,6 +353,7 @@ def _child(args: argparse.Namespace) -> None:
         "pandas": _pandas,
         "polars": _polars,
         "duckdb-sql": _duckdb_sql,
+        "duckdb-sql-checked": _duckdb_sql,
         "grappes-duckdb": _grappes,
         "grappes-polars": _grappes,
         "grappes-duckdb-lazy": _grappes,
@@ -696,9 +704,14 @@ def _duckdb_sql(
         with clock.step("location_quotient"):
             copy(_SQL_LQ.format(cells=f"({cells_sql})"), "location_quotient")
         return []
+    checked = variant == "duckdb-sql-checked"
+    if checked:
+        from grappes.errors import InvalidInputError
     with clock.step("read"):
         con.execute(f"CREATE TEMP TABLE cells AS {cells_sql}")
     with clock.step("location_quotient"):
+        if checked:
+            _refuse_if_any(con, _SQL_CHECK_CELLS, InvalidInputError)
         con.execute(f"CREATE TEMP TABLE lq AS {_SQL_LQ.format(cells='cells')}")
         copy("SELECT * FROM lq", "location_quotient")
     con.execute(
@@ -709,8 +722,64 @@ def _duckdb_sql(
     )
     for name, query in _SQL_FULL.items():
         with clock.step(name):
+            if checked and name in _SQL_CHECK:
+                _refuse_if_any(con, _SQL_CHECK[name], InvalidInputError)
             copy(query, name)
     return []
+
+
+#: What Grappes checks before the location quotient, as one query on the cells: every
+#: count must be 0. (Herfindahl and the Gini need nothing more; Grappes checks the cached
+#: table once too.)
+_SQL_CHECK_CELLS = """
+    SELECT
+        COUNT(*) FILTER (WHERE region IS NULL OR sector IS NULL) AS missing_key,
+        COUNT(*) FILTER (WHERE e IS NULL OR NOT isfinite(e) OR e < 0) AS bad_employment,
+        COUNT(*) - COUNT(DISTINCT (region, sector)) AS duplicated,
+        (SELECT COUNT(*) FROM (SELECT region FROM cells GROUP BY region HAVING SUM(e) = 0))
+            AS zero_region,
+        (SELECT COUNT(*) FROM (SELECT sector FROM cells GROUP BY sector HAVING SUM(e) = 0))
+            AS zero_sector
+    FROM cells
+"""
+
+#: The further checks of the other indicators, each one query.
+_SQL_CHECK = {
+    "ellison_glaeser": """
+        SELECT
+            COUNT(*) FILTER (WHERE e2 IS NULL OR NOT isfinite(e2) OR e2 < 0
+                             OR plants IS NULL OR plants < 0) AS bad_values,
+            (SELECT COUNT(*) FROM (SELECT sector FROM cells GROUP BY sector
+                                   HAVING SUM(e2) >= SUM(e) * SUM(e))) AS one_plant
+        FROM cells
+    """,
+    "shift_share": """
+        SELECT
+            COUNT(*) FILTER (WHERE e0 IS NULL OR NOT isfinite(e0) OR e0 < 0) AS bad_start,
+            (SELECT COUNT(*) FROM (SELECT sector FROM cells GROUP BY sector
+                                   HAVING SUM(e0) = 0)) AS zero_start_sector
+        FROM cells
+    """,
+    "relatedness_density": """
+        WITH held AS (SELECT region, sector FROM lq WHERE location_quotient >= 1),
+        sizes AS (SELECT region, COUNT(*) AS n FROM held GROUP BY region),
+        widest AS (SELECT sector, MAX(n) AS widest FROM held JOIN sizes USING (region)
+                   GROUP BY sector)
+        SELECT COUNT(*) AS undefined_density
+        FROM (SELECT DISTINCT sector FROM cells) LEFT JOIN widest USING (sector)
+        WHERE COALESCE(widest, 0) < 2
+    """,
+}
+
+
+def _refuse_if_any(con: Any, query: str, error: type[Exception]) -> None:
+    """Run a check query (one row of counts) and raise naming the first non-zero count."""
+    found = con.execute(query)
+    names = [column[0] for column in found.description]
+    counts = found.fetchone()
+    for name, count in zip(names, counts, strict=True):
+        if count:
+            raise error(f"{name}: {count} offending row(s)")
 
 
 # Grappes -----------------------------------------------------------------------------
