@@ -238,10 +238,10 @@ sys.addaudithook(
     if event == "open" and isinstance(args[0], str) else None
 )
 import grappes.data.boundaries as b
-import grappes.data.geography as g
+import grappes.data.geography_sources as s
 caches = [
     f.cache_info().currsize
-    for f in (b._boundary_file_cached, g._hierarchy_cached, g._crosswalk, g._region_labels)
+    for f in (b._boundary_file_cached, s.hierarchy_table, s.province_crosswalk, s._region_labels)
 ]
 data = [p for p in opened if p.endswith((".csv", ".gz", ".json", ".geojson", ".mo"))]
 print(json.dumps({"caches": caches, "data": data,

@@ -247,9 +247,10 @@ sys.addaudithook(
     if event == "open" and isinstance(args[0], str) else None
 )
 import grappes.data.geography as g
+import grappes.data.geography_sources as s
 caches = [
     f.cache_info().currsize
-    for f in (g._hierarchy_cached, g._index, g._children, g._crosswalk, g._region_labels)
+    for f in (s.hierarchy_table, g._index, g._children, s.province_crosswalk, s._region_labels)
 ]
 data = [p for p in opened if p.endswith((".csv", ".gz", ".json", ".geojson", ".mo"))]
 # boundaries imports geography, never the reverse: no cycle, and no map code for a lookup.

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grappes.data import communes_graph, morocco
+from grappes.data import census_units, communes_graph, morocco
+from grappes.data.apportionment import largest_remainder
 from grappes.errors import InvalidInputError
 
 #: HCP RGPH 2024: business establishments ("établissements à but lucratif"), Morocco.
@@ -35,10 +36,10 @@ UNITS = {"region": 12, "province": 75, "commune": 1503}
 
 def _clear_caches() -> None:
     for cached in (
-        morocco._economy_units,
+        census_units.economy_units,
         morocco._establishments_long,
         morocco._permanent_jobs,
-        morocco._people_units,
+        census_units.people_units,
         morocco._employment_long,
         communes_graph._contiguity_graph,
     ):
@@ -352,7 +353,7 @@ def test_largest_remainder_is_exact_and_within_one_of_the_quota(
         ],
         dtype=np.int64,
     )
-    counts = morocco._largest_remainder(np.array(totals, dtype=np.int64), weights)
+    counts = largest_remainder(np.array(totals, dtype=np.int64), weights)
     assert counts.sum(axis=1).tolist() == totals
     for total, row, count in zip(totals, weights, counts, strict=True):
         for weight, c in zip(row, count, strict=True):

@@ -19,8 +19,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from grappes.data.problem_reports import MAX_PROBLEMS_PER_CHECK
 from grappes.data.readers import check_file, read_table
-from grappes.data.validation import MAX_PROBLEMS_PER_CHECK, TextTable, validate
+from grappes.data.text_table import TextTable
+from grappes.data.validation import validate
 from grappes.errors import InvalidInputError, MissingColumnsError, Problem
 from grappes.tables import SCHEMAS, Column, Schema
 

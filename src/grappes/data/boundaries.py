@@ -33,13 +33,13 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from grappes.data.geography import (
-    _bundled,
-    _country_name,
-    _crosswalk,
-    _translated,
-    _translations,
-    regions,
+from grappes.data.geography import regions
+from grappes.data.geography_sources import (
+    bundled_file,
+    country_name,
+    province_crosswalk,
+    translated,
+    translations,
 )
 from grappes.errors import ConfigurationError, InvalidInputError, check_choice
 from grappes.tables import MAGHREB_COUNTRIES
@@ -176,7 +176,7 @@ def _boundary_file_cached(name: str) -> gpd.GeoDataFrame:
     """A bundled gzipped GeoJSON file as a GeoDataFrame (properties: ``code``)."""
     import geopandas as gpd
 
-    collection = json.loads(gzip.decompress(_bundled(name)))
+    collection = json.loads(gzip.decompress(bundled_file(name)))
     frame = gpd.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")
     frame["code"] = frame["code"].astype("string")
     return frame[["code", "geometry"]]
@@ -192,7 +192,7 @@ def _morocco_boundaries(level: str) -> gpd.GeoDataFrame:
     if level == "region":
         return _finish(_boundary_file("ma_regions_osm.geojson.gz"), source=_OSM)
     frame = _boundary_file("ma_provinces_osm.geojson.gz")
-    crosswalk = _crosswalk()
+    crosswalk = province_crosswalk()
     mapping = dict(zip(crosswalk["iso_code"], crosswalk["hcp_code"], strict=True))
     frame["code"] = frame["code"].map(mapping).astype("string")
     disputed = set(crosswalk.loc[crosswalk["western_sahara"] != "none", "hcp_code"])
@@ -210,10 +210,10 @@ def _finish(
     table = table.join(names[["country", "name_fr", "name_ar", "name_en"]], on="code")
     is_eh = table["code"] == "EH"
     if is_eh.any():
-        name = _country_name("EH")
+        name = country_name("EH")
         eh_names = (
-            _translated(_translations("iso3166-1", "fr"), name),
-            _translated(_translations("iso3166-1", "ar"), name),
+            translated(translations("iso3166-1", "fr"), name),
+            translated(translations("iso3166-1", "ar"), name),
             name,
         )
         table.loc[is_eh, ["name_fr", "name_ar", "name_en"]] = eh_names

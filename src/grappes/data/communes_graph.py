@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from grappes.data.morocco import _ECONOMY_SOURCE, _economy_units
+from grappes.data.census_units import ECONOMY_SOURCE, economy_units
 from grappes.errors import InvalidInputError, Problem
 
 __all__ = [
@@ -182,7 +182,7 @@ def _contiguity() -> pd.DataFrame:
 
 @functools.cache
 def _contiguity_graph() -> nx.Graph:
-    communes = _economy_units("commune")
+    communes = economy_units("commune")
     pairs = _contiguity()
     known = set(communes["region"])
     unknown = sorted((set(pairs["code_a"]) | set(pairs["code_b"])) - known)
@@ -190,7 +190,7 @@ def _contiguity_graph() -> nx.Graph:
         source = "grappes/data/bundled/morocco/commune_adjacency.csv"
         raise InvalidInputError(
             f"contiguity_graph: {len(unknown)} commune(s) of the contiguity file are not "
-            f"communes of the census ({_ECONOMY_SOURCE}); first: {unknown[0]!r}",
+            f"communes of the census ({ECONOMY_SOURCE}); first: {unknown[0]!r}",
             [Problem(source, "a census commune code", code) for code in unknown],
         )
     graph = nx.Graph(attribution=ATTRIBUTION)

