@@ -28,6 +28,10 @@ def test_all_organisations() -> None:
         "status_note",
         "key_partners",
         "source_url",
+        "members",
+        "members_qualifier",
+        "members_year",
+        "members_founding",
     ]
     assert len(table) == 41
     assert table["country"].value_counts().to_dict() == {"MA": 16, "TN": 16, "DZ": 9}

@@ -26,6 +26,7 @@ from grappes.store import comparison as c
 from grappes.store import models as m
 from grappes.store import queries as q
 from tests.conftest import RTOL
+from tests.data.test_members import EXPECTED as EXPECTED_MEMBERS
 
 
 @pytest.fixture
@@ -275,6 +276,59 @@ def test_maghreb_counts_as_in_the_bundled_list(session: Session) -> None:
     one = b.programme_benchmarks(session, country="DZ").maghreb
     assert one["country"].tolist() == ["DZ"]
     assert one["organisations"].tolist() == [9]
+
+
+def test_members_per_cluster_only_where_the_paper_counts_members(session: Session) -> None:
+    paper = paper_figures()
+    result = b.programme_benchmarks(session)
+    # Section II.1.4 (Germany): "plus de 6 000 entreprises et plus de 1 600 institutions de
+    # recherche adhèrent à ses réseaux", 130 networks: more than 7,600 members / 130
+    (germany,) = result.members_per_cluster.to_dict("records")
+    assert germany["country"] == "DE"
+    assert germany["members"] == 6000 + 1600
+    assert germany["value"] == pytest.approx(7600 / 130, rel=RTOL)
+    assert germany["denominator"] == paper[("DE", "Kompetenznetze Deutschland", "networks")]
+    assert germany["lower_bound"]
+    assert pd.isna(germany["year"])
+    # only member counts are added, and only over the same programme's number of clusters
+    for country, programme, metrics, denominator in b.MEMBERS_PER_CLUSTER:
+        assert all(metric.startswith("member_") for metric in metrics)
+        assert (country, programme, denominator) in {
+            (r.country, r.programme, r.metric) for r in result.cluster_counts.itertuples()
+        }
+    assert not any(
+        metric.startswith("member") for (c, _p, metric) in paper if c in {"SE", "IT", "JP", "FR"}
+    )
+
+
+def test_organisation_members_by_country(session: Session) -> None:
+    everyone = b.programme_benchmarks(session)
+    listed = everyone.organisation_members
+    assert {
+        r.id: (r.members, r.members_qualifier, _year(r.members_year), r.members_founding)
+        for r in listed.itertuples()
+    } == EXPECTED_MEMBERS
+    assert listed["country"].tolist() == sorted(listed["country"])
+    assert everyone.maghreb.set_index("country")["with_members"].to_dict() == {
+        "DZ": 1,
+        "LY": 0,
+        "MA": 3,
+        "MR": 0,
+        "TN": 0,
+    }
+    morocco = b.programme_benchmarks(session, country="MA").organisation_members
+    assert set(morocco["id"]) == {"MA-002", "MA-005", "MA-006"}
+    assert b.programme_benchmarks(session, country="TN").organisation_members.empty
+    found = b.organisation_benchmark(session, "MA-005").organisation
+    assert (found["members"], found["members_qualifier"], found["members_year"]) == (
+        200,
+        "more_than",
+        2022,
+    )
+
+
+def _year(value: object) -> int | None:
+    return None if pd.isna(value) else int(str(value))
 
 
 @pytest.mark.parametrize(

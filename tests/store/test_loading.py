@@ -21,6 +21,7 @@ from grappes.store import loading, micro_clusters
 from grappes.store import models as m
 from grappes.store.loading import BUNDLED_DATASETS, compute_results, ensure_database, load_bundled
 from tests.conftest import RTOL
+from tests.data.test_members import EXPECTED as EXPECTED_MEMBERS
 
 # HCP, RGPH 2024: 1,130,021 establishments, the same at every level (morocco.establishments).
 ESTABLISHMENTS_2024 = 1_130_021
@@ -120,6 +121,21 @@ def test_stored_strong_clusters_are_the_library_s(loaded_engine: Engine) -> None
     strong = expected.loc[expected["strong"], ["region", "sector"]]
     assert [tuple(r) for r in stored] == list(strong.itertuples(index=False, name=None))
     assert len(stored) > 0
+
+
+def test_organisations_are_stored_with_their_member_counts(loaded_engine: Engine) -> None:
+    org = m.Organisation
+    with loaded_engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(
+                org.id, org.members, org.members_qualifier, org.members_year, org.members_founding
+            ).where(org.members.is_not(None))
+        ).all()
+        unread = connection.scalar(
+            sa.select(sa.func.count()).select_from(org).where(org.members.is_(None))
+        )
+    assert {r[0]: (r[1], r[2], r[3], r[4]) for r in rows} == EXPECTED_MEMBERS
+    assert unread == 41 - len(EXPECTED_MEMBERS)
 
 
 def test_load_bundled_refuses_a_database_with_data(loaded_engine: Engine) -> None:

@@ -14,8 +14,8 @@ from grappes.errors import InvalidInputError, NotFoundError
 from grappes.store import downloads as d
 from grappes.store import micro_clusters as mc
 from grappes.store import models as m
+from grappes.store import organisations, search
 from grappes.store import queries as q
-from grappes.store import search
 from tests.conftest import RTOL
 
 # Establishments 2024 (HCP RGPH 2024, morocco.establishments(level="region")), MA-06:
@@ -128,7 +128,7 @@ def test_sector_profile_of_an_unknown_sector(session: Session) -> None:
 
 
 def test_organisation_profile(session: Session) -> None:
-    profile = q.organisation_profile(session, "MA-002")
+    profile = organisations.organisation_profile(session, "MA-002")
     assert profile.organisation["name"] == "Maroc Numeric Cluster (MNC)"
     assert profile.organisation["region_inferred"] is True
     assert profile.partners["name"].tolist() == ["Systematic (FR)", "Images & Réseaux (FR)"]
@@ -137,7 +137,22 @@ def test_organisation_profile(session: Session) -> None:
 
 def test_organisation_profile_of_an_unknown_identifier(session: Session) -> None:
     with pytest.raises(NotFoundError, match="no cluster organisation"):
-        q.organisation_profile(session, "MA-999")
+        organisations.organisation_profile(session, "MA-999")
+
+
+def test_the_organisation_profile_is_a_module_of_its_own(session: Session) -> None:
+    # queries.py keeps the region and sector profiles; an organisation's is in organisations
+    assert not hasattr(q, "organisation_profile")
+    assert q.region_record(session, "MA-06") == {
+        "code": "MA-06",
+        "level": "region",
+        "parent": "MA",
+        "country": "MA",
+        "name_fr": "Casablanca-Settat",
+        "name_ar": "الدار البيضاء-سطات",
+        "name_en": "Casablanca-Settat",
+    }
+    assert q.region_record(session, "MA-99") is None
 
 
 def test_search_casa_finds_the_region_and_the_prefecture(session: Session) -> None:

@@ -2,11 +2,17 @@
 
 Both apps are built from the same bundled data, so every JSON twin and every open-data
 table must be equal to the last row and the last digit, in the same order; only the time
-each dataset was loaded (``loaded_at``) differs. The PostgreSQL app is skipped when no
-server is given (``GRAPPES_TEST_DATABASE_URL``, see ``conftest.py``).
+each dataset was loaded (``loaded_at``) differs, and that in the same form: UTC, marked as
+such. The PostgreSQL app is skipped when no server is given (``GRAPPES_TEST_DATABASE_URL``,
+see ``conftest.py``).
 """
 
 from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -56,6 +62,24 @@ def test_same_page_on_sqlite_and_postgresql(
     sqlite_client: TestClient, postgresql_client: TestClient, address: str
 ) -> None:
     assert sqlite_client.get(address).text == postgresql_client.get(address).text
+
+
+def test_load_times_are_given_in_utc_on_sqlite_and_postgresql(
+    sqlite_client: TestClient, postgresql_client: TestClient
+) -> None:
+    # pandas writes JSON times to the millisecond, marked Z; CSV to the microsecond, +00:00
+    for client in (sqlite_client, postgresql_client):
+        rows = client.get("/data/datasets.json").json()["rows"]
+        in_json = [row["loaded_at"] for row in rows]
+        assert len(in_json) == 5
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", t) for t in in_json)
+        table = csv.DictReader(io.StringIO(client.get("/data/datasets.csv").text))
+        in_csv = [dt.datetime.fromisoformat(row["loaded_at"]) for row in table]
+        assert [t.utcoffset() for t in in_csv] == [dt.timedelta(0)] * 5
+        # the same moments in both forms (JSON's cut to the millisecond)
+        assert [dt.datetime.fromisoformat(t) for t in in_json] == [
+            t.replace(microsecond=t.microsecond // 1000 * 1000) for t in in_csv
+        ]
 
 
 def _without_load_times(data: object) -> object:

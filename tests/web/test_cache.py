@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from grappes.cli.app import app as cli
-from grappes.store.database import connect, upgrade
+from grappes.store.database import connect, downgrade, head_revision, upgrade
 from grappes.store.user_data import load_user_table
 from grappes.web.cache import ResponseCache, ResponseCacheMiddleware
+from tests.conftest import BACKENDS, postgresql_url
 
 
 def _cache(client: TestClient) -> ResponseCache:
@@ -137,7 +142,7 @@ def _cache_on_an_empty_database(
 def test_the_cache_is_bounded_and_drops_the_least_recently_used(tmp_path: Path) -> None:
     cache = _cache_on_an_empty_database(tmp_path, max_entries=2, max_bytes=10_000)
     version = cache.current_version()
-    assert version == (0, None, None, None)  # no dataset yet: still a version
+    assert version == (0, None, None, None, head_revision())  # no dataset yet: still a version
     for name in (b"/a", b"/b"):
         cache.keep((name, b""), version, [], b"x")
     assert cache.get((b"/a", b"")) is not None  # /a is now the most recent
@@ -151,6 +156,73 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used(tmp_path: Path) 
     assert cache.get((b"/old", b"")) is None
     cache.close()
     cache.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a new database (SQLite, then PostgreSQL) at the newest schema, no data."""
+    sqlite = nullcontext(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
+    with postgresql_url("grappes_cache") if request.param == "postgresql" else sqlite as url:
+        engine = connect(url)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+
+
+def test_a_migration_by_another_process_empties_the_cache(migrated: Engine) -> None:
+    cache = ResponseCache(migrated)
+    app = _tiny_app(cache)
+    with TestClient(app) as client:
+        first = client.get("/small").json()
+        assert client.get("/small").json() == first  # kept
+        # Alembic, on an engine of its own (as 'grappes db upgrade' in another process)
+        writer = connect(migrated.url)
+        downgrade(writer, revision="0002")
+        assert client.get("/small").json() != first  # rendered again
+        assert cache.current_version() == (0, None, None, None, "0002")
+        upgrade(writer)
+        writer.dispose()
+        assert cache.current_version() == (0, None, None, None, head_revision())
+        assert cache.statistics.invalidations == 2
+    cache.close()
+
+
+def _heading_of(page: str, partner: str) -> str:
+    """The pillar heading (``<h3>``) under which ``partner`` is listed on an organisation's page."""
+    listed = page.index(f"<li><bdi>{partner}</bdi></li>")
+    heading = page.rindex("<h3>", 0, listed) + len("<h3>")
+    return page[heading : page.index(" <span", heading)]
+
+
+def test_a_migration_s_change_to_organisations_is_seen_at_once(fresh_app: FastAPI) -> None:
+    # MA-002's first partner, "Systematic (FR)", is read as 'industry' (a competitiveness
+    # cluster); a migration may reclassify it without writing any dataset.
+    twin, page = "/organisations/MA-002.json", "/en/organisations/MA-002"
+    with TestClient(fresh_app) as client:
+        for _ in range(2):  # the second answers are kept ones
+            before = client.get(twin).json()["partners"][0]
+            assert (before["name"], before["pillar"]) == ("Systematic (FR)", "industry")
+            assert _heading_of(client.get(page).text, "Systematic (FR)") == "Industry"
+        assert _cache(client).statistics.hits >= 2
+        writer = connect(fresh_app.state.settings.database_url)
+        with writer.begin() as connection:  # what a migration does, in its one transaction
+            partners = sa.table(
+                "organisation_partners",
+                sa.column("organisation"),
+                sa.column("position"),
+                sa.column("pillar"),
+            )
+            connection.execute(
+                partners.update()
+                .where(partners.c.organisation == "MA-002", partners.c.position == 1)
+                .values(pillar="research")
+            )
+            revision = sa.table("alembic_version", sa.column("version_num"))
+            connection.execute(revision.update().values(version_num="9999"))
+        writer.dispose()
+        after = client.get(twin).json()["partners"][0]
+        assert (after["name"], after["pillar"]) == ("Systematic (FR)", "research")
+        assert _heading_of(client.get(page).text, "Systematic (FR)") == "Research"
 
 
 def _tiny_app(cache: ResponseCache) -> FastAPI:

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from grappes.data import morocco
 from grappes.data.organisations import cluster_organisations
 from tests.conftest import RTOL
+from tests.data.test_members import EXPECTED as EXPECTED_MEMBERS
 from tests.store.test_comparison import paper_figures
 from tests.web.test_errors import HOSTILE
 from tests.web.test_pages import _twin
@@ -240,10 +241,10 @@ def test_benchmark_figures_are_the_papers(client: TestClient) -> None:
 def test_benchmark_page_of_an_organisation(client: TestClient) -> None:
     page = client.get("/compare/benchmark?organisation=MA-002").text
     assert "Maroc Numeric Cluster (MNC)" in page
-    # the organisation's record has no figure per cluster: said, not invented
+    # the organisation's record has no figure per cluster but its members: said, not invented
     row = page.split('<tr class="compare-here">')[1].split("</tr>")[0]
     assert row.count("non renseigné") == 4
-    assert "<data" not in row
+    assert re.findall(r"<data[^>]*>[^<]*</data>", row) == ['<data value="42">42</data>']
     # Sweden's 92,000 / 69 = 1,333.3 enterprises per pole, rounded with the full value
     assert re.search(r'<data value="1333\.333333333333\d*">1\u202f333</data>', page)
     # Germany's figures are lower bounds ("more than" in the paper)
@@ -280,8 +281,67 @@ def test_benchmark_of_a_country_in_arabic_and_english(client: TestClient) -> Non
             "organisations": 16,
             "poles": 8,
             "clusters": 8,
+            "with_members": 0,
         }
     ]
+    assert data["organisation_members"] == []
+
+
+def test_benchmark_members_beside_the_papers(client: TestClient) -> None:
+    paper = paper_figures()
+    data = client.get("/compare/benchmark.json").json()
+    # Section II.1.4 (Germany): more than 6,000 enterprises and more than 1,600 research
+    # institutions are members of its 130 networks; the only members the paper counts.
+    (germany,) = data["members_per_cluster"]
+    programme = "Kompetenznetze Deutschland"
+    members = (
+        paper[("DE", programme, "member_enterprises")]
+        + paper[("DE", programme, "member_research_institutions")]
+    )
+    assert members == 7600
+    assert germany["members"] == members
+    assert germany["value"] == pytest.approx(7600 / 130, rel=RTOL)
+    assert germany["lower_bound"] is True
+    assert germany["year"] is None
+    # every organisation with a member count, as read by hand from its note
+    listed = {
+        r["id"]: (r["members"], r["members_qualifier"], r["members_year"], r["members_founding"])
+        for r in data["organisation_members"]
+    }
+    assert listed == EXPECTED_MEMBERS
+    assert {r["country"]: r["with_members"] for r in data["maghreb"]} == {
+        "DZ": 1,
+        "LY": 0,
+        "MA": 3,
+        "MR": 0,
+        "TN": 0,
+    }
+    page = client.get("/en/compare/benchmark").text
+    table = page.split('<caption id="per-cluster">')[1].split("</table>")[0]
+    rows = {
+        re.sub(r"<[^>]+>", "", m.group(1)).strip(): m.group(2)
+        for m in re.finditer(r'<th scope="row">(.*?)</th>\s*<td class="num">(.*?)</td>', table)
+    }
+    assert rows["Cluster Solaire (renamed Cluster EnR 2022) MA-005"] == (
+        'more than <data value="200">200</data> (2022)'
+    )
+    assert rows["Germany — Kompetenznetze Deutschland"].startswith(
+        'at least <data value="58.46153846153846'
+    )
+    # the paper counts enterprises, not members, elsewhere: not known, never derived
+    for name in (
+        "Sweden — competitiveness poles",
+        "Italy — industrial districts",
+        "Japan — industrial clusters (METI)",
+        "France — Local productive systems (SPL)",
+    ):
+        assert rows[name] == "not known"
+    assert len(rows) == 4 + 5  # four organisations, five programmes
+    # one country: only its organisations
+    algeria = client.get("/en/compare/benchmark?country=DZ").text
+    table = algeria.split('<caption id="per-cluster">')[1].split("</table>")[0]
+    assert "DZ-004" in table and "MA-005" not in table
+    assert '<data value="16">16</data> (2017), founding members only' in table
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from grappes.store.micro_clusters import BUNDLED
 from grappes.store.user_data import load_user_table
 from grappes.web.data import SDMX
 from tests.conftest import RTOL
+from tests.data.test_members import EXPECTED as EXPECTED_MEMBERS
 from tests.store.test_user_data import EMPLOYMENT_ROWS
 
 COMMUNES = "hcp-2024-establishments-commune"
@@ -126,6 +127,30 @@ def test_json_table(client: TestClient) -> None:
     data = client.get("/data/organisations.json").json()
     assert set(data) == {"name", "description", "source", "licence", "rows"}
     assert len(data["rows"]) == 41  # 41 cluster organisations (docs/store.md)
+
+
+def test_organisations_download_their_member_counts(client: TestClient) -> None:
+    rows = {r["id"]: r for r in _downloaded(client, "/data/organisations.csv")}
+    columns = ("members", "members_qualifier", "members_year", "members_founding")
+    expected = {
+        ident: tuple("" if v is None else str(v) for v in values)
+        for ident, values in EXPECTED_MEMBERS.items()
+    }
+    assert {i: tuple(r[c] for c in columns) for i, r in rows.items() if r["members"]} == expected
+    # Unknown stays empty: not False, not 0; a year stays a year (not 2015.0).
+    assert tuple(rows["DZ-001"][c] for c in columns) == ("", "", "", "")
+    assert rows["DZ-001"]["year_reported"] == "2015"
+    data = client.get("/data/organisations.json").json()
+    for column in columns:
+        assert f"'{column}'" in data["description"]
+    by_id = {r["id"]: r for r in data["rows"]}
+    assert {c: by_id["MA-006"][c] for c in columns} == {
+        "members": 12,
+        "members_qualifier": "about",
+        "members_year": None,
+        "members_founding": True,
+    }
+    assert {c: by_id["TN-001"][c] for c in columns} == dict.fromkeys(columns)
 
 
 def test_sdmx_csv_layout(client: TestClient) -> None:

@@ -13,6 +13,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.data.test_members import EXPECTED as EXPECTED_MEMBERS
+
 
 def test_ma002_partners_by_pillar(client: TestClient) -> None:
     data = client.get("/organisations/MA-002.json").json()
@@ -125,3 +127,52 @@ def test_the_profile_in_three_languages(client: TestClient, language: str) -> No
     assert heading[language] in page
     support = {"fr": "Appui", "ar": "الدعم", "en": "Support"}
     assert f"<h3>{support[language]}" in page
+
+
+#: The member counts read by hand from the bundled notes (tests/data/test_members.py).
+MEMBERS = {
+    "fr": {
+        "MA-002": '<data value="42">42</data>',
+        "MA-005": 'plus de <data value="200">200</data> (2022)',
+        "MA-006": 'environ <data value="12">12</data>, membres fondateurs seulement',
+        "DZ-004": '<data value="16">16</data> (2017), membres fondateurs seulement',
+        "TN-001": "inconnu",
+    },
+    "ar": {
+        "MA-002": '<data value="42">42</data>',
+        "MA-005": 'أكثر من <data value="200">200</data> (2022)',
+        "MA-006": 'حوالي <data value="12">12</data>، الأعضاء المؤسسون فقط',
+        "DZ-004": '<data value="16">16</data> (2017)، الأعضاء المؤسسون فقط',
+        "TN-001": "غير معروف",
+    },
+    "en": {
+        "MA-002": '<data value="42">42</data>',
+        "MA-005": 'more than <data value="200">200</data> (2022)',
+        "MA-006": 'about <data value="12">12</data>, founding members only',
+        "DZ-004": '<data value="16">16</data> (2017), founding members only',
+        "TN-001": "not known",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_the_members_in_three_languages(client: TestClient, language: str) -> None:
+    label = {"fr": "Membres", "ar": "الأعضاء", "en": "Members"}[language]
+    for identifier, shown in MEMBERS[language].items():
+        page = client.get(f"/{language}/organisations/{identifier}").text
+        found = re.search(r'<dt>([^<]*)</dt><dd id="members">(.*?)</dd>', page)
+        assert found is not None, identifier
+        assert found.group(1) == label
+        assert found.group(2).startswith(shown), (identifier, found.group(2))
+        # an undated count shows no year; a count is linked to the notes it was read from
+        assert ("(20" in found.group(2)) == (identifier in {"MA-005", "DZ-004"})
+        assert ('href="#history"' in found.group(2)) == (identifier != "TN-001")
+
+
+def test_the_json_twin_carries_the_member_count(client: TestClient) -> None:
+    fields = ("members", "members_qualifier", "members_year", "members_founding")
+    # "96 firms; …": not said to be members
+    expected = {**EXPECTED_MEMBERS, "TN-001": (None, None, None, None)}
+    for identifier, values in expected.items():
+        data = client.get(f"/organisations/{identifier}.json").json()["organisation"]
+        assert tuple(data[f] for f in fields) == values, identifier

@@ -4,6 +4,10 @@ The list is bundled (``grappes/data/bundled/organisations/``): 41 organisations 
 Tunisia and Algeria, one row each, with the address of the page each fact came from. These
 are facts about real organisations: show them with their source, and let each organisation
 correct its own profile.
+
+Member counts exist only in words, in ``status_note``; they are read into the columns
+``members``, ``members_qualifier``, ``members_year`` and ``members_founding`` by
+:func:`grappes.data.members.member_count`, whose docstring gives the rule.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from grappes.data.members import MemberCount, member_count
 from grappes.errors import InvalidInputError, MissingColumnsError, Problem
 from grappes.tables import ACTORS, MAGHREB_COUNTRIES
 
@@ -68,6 +73,13 @@ def cluster_organisations(*, country: str | None = None) -> pd.DataFrame:
           labelling, see ``status_note``).
         - ``status_note`` (str, nullable), ``key_partners`` (tuple of str, empty when the
           sources name none), ``source_url`` (str).
+        - ``members`` (Int64, nullable): the member count the note gives, missing when it
+          gives none; ``members_qualifier`` (str, nullable): ``exact``, ``more_than``,
+          ``at_least`` or ``about``; ``members_year`` (Int64, nullable): the year of the
+          note's statement that gives the count, missing when that statement names none
+          (``year_reported`` is never used for it); ``members_founding`` (boolean,
+          nullable): whether the count is of founding members only. Read by
+          :func:`grappes.data.members.member_count` (its docstring gives the rule).
 
     Raises
     ------
@@ -78,6 +90,7 @@ def cluster_organisations(*, country: str | None = None) -> pd.DataFrame:
     -----
     41 rows: 16 in Morocco, 16 in Tunisia (8 clusters, 8 poles and technoparks), 9 in
     Algeria. Sources: one page per row (``source_url``), listed in the folder's README.
+    4 give a member count (MA-002, MA-005, MA-006, DZ-004).
 
     Examples
     --------
@@ -163,7 +176,9 @@ def sources() -> list[dict[str, str]]:
             "url": "(one per row: column source_url)",
             "changes": (
                 "iso3166_2_region_inferred renamed region, key_partners_reported split on "
-                "';' into key_partners, region_inferred added"
+                "';' into key_partners, region_inferred added; members, members_qualifier, "
+                "members_year and members_founding read from status_note "
+                "(grappes.data.members)"
             ),
         }
     ]
@@ -201,6 +216,7 @@ def _organisations() -> pd.DataFrame:
         tuple(p.strip() for p in value.split(";") if p.strip())
         for value in raw["key_partners_reported"]
     ]
+    counts: list[MemberCount | None] = [member_count(note) for note in raw["status_note"]]
     return pd.DataFrame(
         {
             "id": raw["id"],
@@ -216,6 +232,14 @@ def _organisations() -> pd.DataFrame:
             "status_note": text("status_note"),
             "key_partners": pd.Series(partners, dtype=object),
             "source_url": raw["source_url"],
+            "members": pd.array([None if c is None else c.members for c in counts], "Int64"),
+            "members_qualifier": pd.Series(
+                [None if c is None else c.qualifier for c in counts], dtype="str"
+            ),
+            "members_year": pd.array([None if c is None else c.year for c in counts], "Int64"),
+            "members_founding": pd.array(
+                [None if c is None else c.founding for c in counts], dtype="boolean"
+            ),
         }
     )
 
@@ -252,6 +276,12 @@ def _problems(raw: pd.DataFrame) -> list[Problem]:
         url = row["source_url"]
         if not url.startswith(("http://", "https://")):
             problems.append(Problem(_WHERE, "a web address", url, line, "source_url"))
+        try:
+            member_count(row["status_note"])
+        except InvalidInputError as error:
+            problems.append(
+                Problem(_WHERE, "at most one member count", str(error), line, "status_note")
+            )
     duplicated = raw.loc[raw["id"].duplicated(), "id"].tolist()
     problems += [Problem(_WHERE, "unique ids", f"{d!r} repeated", None, "id") for d in duplicated]
     return problems

@@ -93,7 +93,12 @@ DOWNLOADS: Final[dict[str, Download]] = {
         m.SectorSection,
     ),
     "organisations": Download(
-        "Cluster organisations of the Maghreb found in public sources",
+        "Cluster organisations of the Maghreb found in public sources, with the member count "
+        "a status note gives, read by a documented rule (grappes.data.members): 'members', "
+        "'members_qualifier' (exact, more_than, at_least or about), 'members_year' (the year "
+        "of the note's statement that gives the count; empty when it names none) and "
+        "'members_founding' (whether it counts founding members only); all four empty when "
+        "the note gives no member count",
         "compiled by Grappes from public sources; one page per row in 'source_url'",
         "facts from the pages cited; no licence claimed beyond theirs",
         m.Organisation,
@@ -278,11 +283,29 @@ def download_table(session: Session, name: str, *, dataset: str | None = None) -
         statement = sa.select(*columns)
     order = list(sa.inspect(item.model).primary_key)
     frame = fetch_frame(session, statement.order_by(*order))
-    booleans = [c.key for c in columns if isinstance(c.type, sa.Boolean)]
+    booleans = [c.key for c in columns if isinstance(c.type, sa.Boolean) and not c.nullable]
     return TableDownload(
         name=name,
         description=item.description,
         source=source,
         licence=licence,
-        table=as_booleans(frame, booleans),
+        table=_nullable(
+            as_booleans(frame, booleans), m.Base.metadata.tables[item.model.__tablename__]
+        ),
     )
+
+
+def _nullable(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
+    """Nullable integer and boolean columns as pandas' nullable types.
+
+    A missing value stays missing: never ``False`` (``bool(None)``), and the integers
+    around it stay integers (``2015``, not ``2015.0`` as a float column would write them).
+    """
+    for column in table.columns:
+        if not column.nullable or column.key not in frame.columns or column.key == "dataset":
+            continue
+        if isinstance(column.type, sa.Boolean):
+            frame[column.key] = frame[column.key].astype("boolean")
+        elif isinstance(column.type, sa.Integer):
+            frame[column.key] = frame[column.key].astype("Int64")
+    return frame

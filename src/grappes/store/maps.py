@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from sqlalchemy.orm import Session
 
-from grappes.errors import NotFoundError, check_choice
+from grappes.errors import InvalidInputError, NotFoundError, check_choice
 from grappes.store import models as m
 from grappes.store.queries import as_booleans, fetch_frame
 
@@ -83,15 +83,32 @@ _UNIT_COLUMNS = (
 def census_dataset(census: str, level: str) -> str:
     """Name of the bundled dataset of ``census`` (``"2024"``, ``"2014"``) at ``level``.
 
+    Raises
+    ------
+    InvalidInputError
+        When ``census`` is not one of :data:`CENSUSES`, ``level`` not one of
+        :data:`MAP_LEVELS`, or the census is not bundled at that level (no name of
+        :data:`BUNDLED_DATASETS` is the one built).
+
     Examples
     --------
     >>> census_dataset("2014", "province")
     'hcp-2014-employment-province'
     """
-    check_choice("census_dataset", "census", census, tuple(CENSUSES))
-    check_choice("census_dataset", "level", level, MAP_LEVELS)
+    who = "census_dataset"
+    check_choice(who, "census", census, tuple(CENSUSES))
+    check_choice(who, "level", level, MAP_LEVELS)
     chosen = CENSUSES[census]
-    return f"hcp-{chosen.year}-{chosen.kind}-{level}"
+    stem = f"hcp-{chosen.year}-{chosen.kind}-"
+    name = stem + level
+    if BUNDLED_DATASETS.get(name) != (chosen.kind, level):
+        bundled = ", ".join(repr(n) for n in BUNDLED_DATASETS if n.startswith(stem))
+        raise InvalidInputError(
+            f"{who}: the {census} census ({chosen.kind}) is not bundled at level {level!r}; "
+            f"expected the name of one of its bundled datasets ({bundled or 'none'}); "
+            f"got {name!r}"
+        )
+    return name
 
 
 def map_sectors(session: Session, classification: str) -> pd.DataFrame:

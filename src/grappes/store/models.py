@@ -33,7 +33,6 @@ import unicodedata
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     Double,
     ForeignKey,
     ForeignKeyConstraint,
@@ -45,12 +44,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from grappes.data.members import MEMBER_QUALIFIERS
 from grappes.data.pillars import PARTNER_PILLARS
+from grappes.store.timestamps import UtcDateTime
 
 __all__ = [
     "DATASET_KINDS",
     "DATASET_ORIGINS",
     "MEASURES",
+    "MEMBERS_TOGETHER",
     "QUADRANTS",
     "STAGES",
     "Base",
@@ -82,6 +84,13 @@ MEASURES: tuple[str, ...] = ("employment", "establishments")
 #: Lifecycle stages and bubble-chart quadrants (``grappes.clusters.lifecycle``).
 STAGES: tuple[str, ...] = ("emergence", "growth", "sustainment", "decline", "absent")
 QUADRANTS: tuple[str, ...] = ("star", "mature", "emerging", "transforming", "absent")
+#: An organisation's member count: all its columns missing, or a positive count with its
+#: qualifier and founding flag (its year may be missing).
+MEMBERS_TOGETHER = (
+    "(members IS NULL AND members_qualifier IS NULL AND members_year IS NULL "
+    "AND members_founding IS NULL) OR (members IS NOT NULL AND members > 0 "
+    "AND members_qualifier IS NOT NULL AND members_founding IS NOT NULL)"
+)
 
 #: Constraint names, so that migrations (and SQLite's batch mode) can refer to them.
 NAMING_CONVENTION = {
@@ -198,6 +207,17 @@ class Organisation(Base):
     status_note: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text)
+    #: Read from ``status_note`` by :func:`grappes.data.members.member_count` (all four
+    #: missing when the note gives no member count).
+    members: Mapped[int | None] = mapped_column(Integer)
+    members_qualifier: Mapped[str | None] = mapped_column(String(16))
+    members_year: Mapped[int | None] = mapped_column(Integer)
+    members_founding: Mapped[bool | None] = mapped_column(Boolean)
+
+    __table_args__ = (
+        CheckConstraint(_choices("members_qualifier", MEMBER_QUALIFIERS), "members_qualifier"),
+        CheckConstraint(MEMBERS_TOGETHER, "members"),
+    )
 
 
 class OrganisationPartner(Base):
@@ -255,7 +275,7 @@ class Dataset(Base):
     strong_measures: Mapped[str] = mapped_column(String(32))
     stars_measure: Mapped[str] = mapped_column(String(16))
     rows: Mapped[int] = mapped_column(Integer)
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    loaded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (
         CheckConstraint(_choices("kind", DATASET_KINDS), "kind"),

@@ -9,10 +9,12 @@ after :func:`check_code` (length, control characters).
   stages and organisations;
 - :func:`sector_profile`: where a sector concentrates (location quotients by region,
   Herfindahl index, locational Gini, Krugman's index);
-- :func:`organisation_profile`: a cluster organisation, its partners and its region;
-- :func:`check_code`, :func:`check_printable`: the checks every visitor's value passes.
+- :func:`check_code`, :func:`check_printable`: the checks every visitor's value passes;
+- :func:`fetch_frame`, :func:`region_record`, :func:`as_booleans`: what the other named
+  queries share.
 
-The search is :mod:`grappes.store.search`.
+A cluster organisation's profile is :mod:`grappes.store.organisations`; the search is
+:mod:`grappes.store.search`.
 
 The open-data tables are served by :mod:`grappes.store.downloads`; the micro-clusters of a
 region or a sector by :mod:`grappes.store.micro_clusters`.
@@ -23,28 +25,23 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from grappes.data.history import organisation_events
-from grappes.data.organisations import sources as organisation_sources
-from grappes.data.themes import organisation_themes
 from grappes.errors import InvalidInputError, NotFoundError
 from grappes.store import models as m
 
 __all__ = [
-    "OrganisationProfile",
     "RegionProfile",
     "SectorProfile",
     "as_booleans",
     "check_code",
     "check_printable",
     "fetch_frame",
-    "organisation_profile",
     "region_profile",
+    "region_record",
     "sector_profile",
 ]
 
@@ -138,42 +135,6 @@ class SectorProfile:
     strong_clusters: pd.DataFrame
 
 
-@dataclass(frozen=True)
-class OrganisationProfile:
-    """A cluster organisation, its partners, themes, history, sources and region.
-
-    Attributes
-    ----------
-    organisation
-        Its record: ``id``, ``country``, ``name``, ``sector``, ``city``, ``region``,
-        ``region_inferred``, ``year_reported``, ``status_note``, ``source_url``.
-    partners
-        ``position``, ``name``, ``pillar`` (read from the name,
-        :func:`grappes.data.pillars.partner_pillar`), in the source's order.
-    themes
-        ``theme``, ``section`` (ISIC Rev.4, missing when no keyword finds one,
-        :func:`grappes.data.themes.organisation_themes`), ``label_fr``, ``label_ar``,
-        ``label_en`` (the section's name), in the sector text's order.
-    events
-        ``year`` (missing for an undated fact), ``kind`` (``reported``: the year the
-        sources give; ``note``: a fact of the status note,
-        :func:`grappes.data.history.organisation_events`), ``fact``; dated ones first by
-        year, the year reported before the notes of the same year.
-    source
-        ``url`` and ``domain`` of the page the record came from; ``dataset_source`` and
-        ``dataset_licence`` of the whole list (:func:`grappes.data.organisations.sources`).
-    region
-        Its region's record, or ``None`` when the sources name no city.
-    """
-
-    organisation: dict[str, Any]
-    partners: pd.DataFrame
-    region: dict[str, Any] | None
-    themes: pd.DataFrame
-    events: pd.DataFrame
-    source: dict[str, str | None]
-
-
 def region_profile(session: Session, code: str) -> RegionProfile:
     """Return the profile of the region ``code`` (a commune, province, region or country).
 
@@ -192,13 +153,13 @@ def region_profile(session: Session, code: str) -> RegionProfile:
     """
     who = "region_profile"
     code = check_code(who, "code", code)
-    region = _region(session, code)
+    region = region_record(session, code)
     if region is None:
         raise NotFoundError(f"{who}: no region has the code {code!r}")
     ancestors = []
     parent = region["parent"]
     while parent is not None:
-        above = _region(session, parent)
+        above = region_record(session, parent)
         if above is None:  # a dangling parent cannot happen: the foreign key forbids it
             break
         ancestors.append(above)
@@ -395,77 +356,6 @@ def sector_profile(
     )
 
 
-def organisation_profile(session: Session, identifier: str) -> OrganisationProfile:
-    """Return the cluster organisation ``identifier`` (``MA-002`` …) with its partners.
-
-    Raises
-    ------
-    NotFoundError
-        When no organisation has this identifier.
-    InvalidInputError
-        When ``identifier`` is not a short string of printable characters.
-    """
-    who = "organisation_profile"
-    identifier = check_code(who, "identifier", identifier)
-    org = m.Organisation
-    columns = [c for c in org.__table__.columns if c.key != "search_text"]
-    found = session.execute(sa.select(*columns).where(org.id == identifier)).first()
-    if found is None:
-        raise NotFoundError(f"{who}: no cluster organisation has the identifier {identifier!r}")
-    organisation = dict(found._mapping)
-    organisation["region_inferred"] = bool(organisation["region_inferred"])
-    partner = m.OrganisationPartner
-    partners = fetch_frame(
-        session,
-        sa.select(partner.position, partner.name, partner.pillar)
-        .where(partner.organisation == identifier)
-        .order_by(partner.position),
-    )
-    region = None if organisation["region"] is None else _region(session, organisation["region"])
-
-    themes = pd.DataFrame(
-        organisation_themes(organisation["sector"]), columns=["theme", "section"], dtype=object
-    )
-    sector = m.Sector
-    labels = fetch_frame(
-        session,
-        sa.select(sector.code, sector.label_fr, sector.label_ar, sector.label_en).where(
-            sector.classification == "ISIC4", sector.code.in_(themes["section"].dropna())
-        ),
-    ).rename(columns={"code": "section"})
-    themes = themes.merge(labels, on="section", how="left").astype(object)
-    themes = themes.where(themes.notna(), None)
-
-    notes: list[tuple[int | None, str, str | None]] = [
-        (year, "note", fact) for year, fact in organisation_events(organisation["status_note"])
-    ]
-    dated = [event for event in notes if event[0] is not None]
-    if organisation["year_reported"] is not None:
-        dated.append((organisation["year_reported"], "reported", None))
-    # Stable sort: the year reported first among its year's events, the notes in order.
-    dated.sort(key=lambda event: (event[0] or 0, event[1] != "reported"))
-    undated = [event for event in notes if event[0] is None]
-    events = pd.DataFrame(dated + undated, columns=["year", "kind", "fact"], dtype=object)
-
-    url = organisation["source_url"]
-    domain = None if not url else urlsplit(url).hostname
-    dataset = organisation_sources()[0]
-    source = {
-        "url": url,
-        "domain": domain.removeprefix("www.") if domain else None,
-        "dataset_source": dataset["source"],
-        "dataset_licence": dataset["licence"],
-    }
-    return OrganisationProfile(
-        organisation=organisation,
-        partners=partners,
-        region=region,
-        themes=themes,
-        events=events,
-        source=source,
-    )
-
-
 def check_code(who: str, what: str, value: object, *, longest: int = MAX_CODE_LENGTH) -> str:
     """Return ``value`` if it is a string of 1 to ``longest`` printable characters.
 
@@ -529,7 +419,9 @@ def _named(
     )
 
 
-def _region(session: Session, code: str) -> dict[str, Any] | None:
+def region_record(session: Session, code: str) -> dict[str, Any] | None:
+    """The region ``code`` (``code``, ``level``, ``parent``, ``country``, ``name_fr``,
+    ``name_ar``, ``name_en``), or ``None`` when no region has it."""
     found = session.execute(
         sa.select(*_columns(m.Region, _REGION_COLUMNS)).where(m.Region.code == code)
     ).first()

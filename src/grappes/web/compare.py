@@ -5,7 +5,8 @@
   side, the highest value of each row marked;
 - ``/compare/benchmark`` (``?organisation=MA-002`` or ``?country=MA``): the paper's
   reference programmes beside a cluster organisation, or a Maghreb country's count of
-  cluster organisations.
+  cluster organisations; members per cluster where both sides know them (an
+  organisation's member count, Germany's members per network), "not known" otherwise.
 
 Both have their JSON twin (``/compare.json``, ``/compare/benchmark.json``) from the same
 payload (:mod:`grappes.store.comparison`'s tables as records, figures unrounded).
@@ -32,7 +33,7 @@ router = APIRouter()
 
 SessionDependency = Annotated[Session, Depends(get_session)]
 
-#: Measures of a figure per cluster, in the order of the page's columns.
+#: Measures of a figure per cluster, in the order of the page's columns (after members).
 MEASURES: Final = ("enterprises", "employment", "research_institutions", "public_funding")
 
 
@@ -126,8 +127,10 @@ def benchmark(
     payload |= {
         "country": country,
         "maghreb": records(programmes.maghreb),
+        "organisation_members": records(programmes.organisation_members),
         "cluster_counts": records(programmes.cluster_counts),
         "per_cluster": records(programmes.per_cluster),
+        "members_per_cluster": records(programmes.members_per_cluster),
         "figures": records(programmes.figures),
     }
     everyone = programmes if organisation is None and country is None else None
@@ -137,7 +140,8 @@ def benchmark(
         request,
         "compare_benchmark.html.j2",
         payload,
-        per_cluster_rows=_per_cluster_rows(payload["per_cluster"]),
+        per_cluster_rows=_per_cluster_rows(payload["per_cluster"], payload["members_per_cluster"]),
+        measures=MEASURES,
         ranking=_ranking(payload["maghreb"], payload["cluster_counts"]),
         organisations=records(benchmarking.organisation_choices(session)),
         countries=records(everyone.maghreb),
@@ -254,15 +258,23 @@ def _choices(units: pd.DataFrame, chosen: list[str]) -> list[dict[str, Any]]:
     return levels
 
 
-def _per_cluster_rows(per_cluster: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per programme, one cell per measure of :data:`MEASURES`."""
+def _per_cluster_rows(
+    per_cluster: list[dict[str, Any]], members: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One row per programme: its members per cluster (``None``: the paper counts none) and
+    one cell per measure of :data:`MEASURES`."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for figure in per_cluster:
-        key = (figure["country"], figure["programme"])
-        row = rows.setdefault(
-            key, {"country": key[0], "programme": key[1], "cells": dict.fromkeys(MEASURES)}
+
+    def row(country: str, programme: str) -> dict[str, Any]:
+        empty = {"members": None, "cells": dict.fromkeys(MEASURES)}
+        return rows.setdefault(
+            (country, programme), {"country": country, "programme": programme, **empty}
         )
-        row["cells"][figure["measure"]] = figure
+
+    for figure in per_cluster:
+        row(figure["country"], figure["programme"])["cells"][figure["measure"]] = figure
+    for figure in members:
+        row(figure["country"], figure["programme"])["members"] = figure
     return list(rows.values())
 
 

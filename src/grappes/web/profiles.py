@@ -25,6 +25,7 @@ from grappes.i18n import direction, pick, translator
 from grappes.reports.bar_chart import Bar, bar_chart
 from grappes.reports.code_words import code_words
 from grappes.store import micro_clusters, queries
+from grappes.store.organisations import organisation_profile
 from grappes.web.home import HOME_CLASSIFICATION
 from grappes.web.i18n import visit
 from grappes.web.render import get_session, number, page, records, twin
@@ -106,7 +107,7 @@ def sector(
 def organisation(request: Request, session: SessionDependency, identifier: str) -> Response:
     """A cluster organisation: sector and themes, city, region, partners by pillar, history
     and sources."""
-    profile = queries.organisation_profile(session, identifier)
+    profile = organisation_profile(session, identifier)
     partners = records(profile.partners)
     payload = {
         "organisation": profile.organisation,
