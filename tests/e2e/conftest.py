@@ -156,9 +156,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-#: A phone: an iPhone-sized viewport (375 x 812 CSS pixels) at twice the pixel density.
+#: A phone as narrow as WCAG 2.1's Reflow criterion (1.4.10) asks a page to fit without
+#: scrolling sideways: 320 x 640 CSS pixels (a 1280 px window zoomed to 400 %, or the
+#: narrowest phones), at twice the pixel density.
 PHONE: dict[str, Any] = {
-    "viewport": {"width": 375, "height": 812},
+    "viewport": {"width": 320, "height": 640},
     "device_scale_factor": 2,
     "is_mobile": True,
     "has_touch": True,
@@ -166,6 +168,33 @@ PHONE: dict[str, Any] = {
 
 #: A desktop window, the size of most tests' pages.
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+
+#: The desktop window zoomed to 200 % (WCAG 1.4.4): Chromium then lays the page out on
+#: half as many CSS pixels (640 x 450), each drawn with twice as many device pixels.
+ZOOMED: dict[str, Any] = {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}
+
+#: The three languages of the observatory; Arabic is right to left.
+LANGUAGES = ("fr", "ar", "en")
+
+#: Every kind of page, by a name used in test ids and screenshots: each template, a unit at
+#: every level, a search that finds something and an error page.
+PAGES: dict[str, str] = {
+    "home": "/",
+    "home-services": "/?sector=services",
+    "region": "/regions/MA-06",
+    "province": "/regions/06.141",
+    "commune": "/regions/06.141.01.0",
+    "country": "/regions/MA",
+    "sector": "/sectors/industry",
+    "organisation": "/organisations/MA-002",
+    "compare": "/compare?regions=MA-01&regions=MA-06",
+    "benchmark": "/compare/benchmark?organisation=MA-002",
+    "search": "/search?q=casa",
+    "data": "/data",
+    "about": "/about",
+    "docs": "/docs",
+    "not-found": "/regions/XX-99",
+}
 
 
 def require_browser(*packages: str) -> None:
@@ -223,6 +252,29 @@ def open_guarded_page(browser: Browser, base_url: str, **options: Any) -> Iterat
         guarded.assert_local()
 
 
+def page_url(guarded: GuardedPage, language: str, path: str) -> str:
+    """Address of ``path`` in ``language`` (French, the default, has no prefix)."""
+    prefix = "" if language == "fr" else f"/{language}"
+    return f"{guarded.base_url}{prefix}{path}"
+
+
+def open_page(guarded: GuardedPage, language: str, name: str) -> None:
+    """Open the page ``name`` of :data:`PAGES` in ``language`` and check it is that page.
+
+    The status (404 for the error page), the document's language, a title that is text
+    (no markup leaked into it) and, for the search, a table of results to check.
+    """
+    page = guarded.page
+    response = page.goto(page_url(guarded, language, PAGES[name]))
+    assert response is not None
+    assert response.status == (404 if name == "not-found" else 200)
+    assert page.evaluate("document.documentElement.lang") == language
+    assert page.title().endswith(" — Grappes"), page.title()
+    assert "<" not in page.title(), f"markup in the title of {PAGES[name]}: {page.title()!r}"
+    if name == "search":  # a search with results, so that the results table is checked
+        assert page.locator("main table tbody tr").count() >= 1
+
+
 @pytest.fixture
 def guarded_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
     """A desktop-sized page (:data:`DESKTOP`) that may only talk to ``127.0.0.1``."""
@@ -234,4 +286,11 @@ def guarded_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
 def phone_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
     """A phone-sized page (:data:`PHONE`) that may only talk to ``127.0.0.1``."""
     with open_guarded_page(browser, live_server, **PHONE) as guarded:
+        yield guarded
+
+
+@pytest.fixture
+def zoomed_page(browser: Browser, live_server: str) -> Iterator[GuardedPage]:
+    """The desktop window zoomed to 200 % (:data:`ZOOMED`), only talking to ``127.0.0.1``."""
+    with open_guarded_page(browser, live_server, **ZOOMED) as guarded:
         yield guarded

@@ -7,10 +7,8 @@
 - **Keyboard**: from the top of a page, Tab reaches the skip link first, then the language
   switcher, then the navigation, each with a visible focus ring; the skip link moves focus to
   the content; the map's regions are links that Tab reaches and Enter follows.
-- **Phone** (375 x 812 CSS pixels, twice the pixel density): no page scrolls sideways (a
-  wide table scrolls inside its own box), the map fits the screen, and screenshots of the
-  home page and of a region's and a sector's profile, in French and Arabic, are saved under
-  ``artifacts/e2e/``.
+- **Reflow, zoom and text spacing** (a 320 px phone, 200 %, the text-spacing bookmarklet)
+  are checked in ``test_reflow.py``.
 
 Each check is shown to fail on a page made to break it, so none of them can pass vacuously.
 """
@@ -18,38 +16,15 @@ Each check is shown to fail on a page made to break it, so none of them can pass
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PHONE, GuardedPage, require_browser
+from tests.e2e.conftest import LANGUAGES, PAGES, GuardedPage, open_page, require_browser
 
 require_browser("axe_playwright_python")
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
-
-LANGUAGES = ("fr", "ar", "en")
-
-#: Every kind of page, by a name used in test ids and screenshots: each template, a unit at
-#: every level, a search that finds something and an error page.
-PAGES: dict[str, str] = {
-    "home": "/",
-    "home-services": "/?sector=services",
-    "region": "/regions/MA-06",
-    "province": "/regions/06.141",
-    "commune": "/regions/06.141.01.0",
-    "country": "/regions/MA",
-    "sector": "/sectors/industry",
-    "organisation": "/organisations/MA-002",
-    "compare": "/compare?regions=MA-01&regions=MA-06",
-    "benchmark": "/compare/benchmark?organisation=MA-002",
-    "search": "/search?q=casa",
-    "data": "/data",
-    "about": "/about",
-    "docs": "/docs",
-    "not-found": "/regions/XX-99",
-}
 
 #: The skip link's text in each language (the catalogs' translation of "Skip to content").
 SKIP_LINK = {"fr": "Aller au contenu", "ar": "الانتقال إلى المحتوى", "en": "Skip to content"}
@@ -61,9 +36,6 @@ AXE_OPTIONS: dict[str, Any] = {
 }
 
 MOROCCAN_REGIONS = [f"MA-{number:02d}" for number in range(1, 13)]
-
-#: The phone's width in CSS pixels.
-PHONE_WIDTH: int = PHONE["viewport"]["width"]
 
 
 @dataclass(frozen=True)
@@ -93,21 +65,6 @@ class KnownViolation:
 KNOWN_VIOLATIONS: tuple[KnownViolation, ...] = ()
 
 
-def _url(guarded: GuardedPage, language: str, path: str) -> str:
-    prefix = "" if language == "fr" else f"/{language}"
-    return f"{guarded.base_url}{prefix}{path}"
-
-
-def _open(guarded: GuardedPage, language: str, name: str) -> None:
-    """Open the page ``name`` of :data:`PAGES` in ``language`` and check it is that page."""
-    response = guarded.page.goto(_url(guarded, language, PAGES[name]))
-    assert response is not None
-    assert response.status == (404 if name == "not-found" else 200)
-    assert guarded.page.evaluate("document.documentElement.lang") == language
-    if name == "search":  # a search with results, so that the results table is audited
-        assert guarded.page.locator("main table tbody tr").count() >= 1
-
-
 def audit(page: Any) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
@@ -134,9 +91,9 @@ def test_axe_finds_no_violation(
     request: pytest.FixtureRequest, size: str, language: str, name: str
 ) -> None:
     # Both sizes: on a phone a wide table scrolls in its own box, which axe then requires a
-    # keyboard to reach (scrollable-region-focusable).
+    # keyboard to reach (scrollable-region-focusable); the phone is 320 px wide (conftest).
     guarded: GuardedPage = request.getfixturevalue(size)
-    _open(guarded, language, name)
+    open_page(guarded, language, name)
     violations = audit(guarded.page)
     guarded.assert_local()
     known = [v for v in violations if any(k.matches(v) for k in KNOWN_VIOLATIONS)]
@@ -201,7 +158,7 @@ def test_tab_reaches_skip_link_then_languages_then_navigation(
     guarded_page: GuardedPage, language: str
 ) -> None:
     page = guarded_page.page
-    _open(guarded_page, language, "about")
+    open_page(guarded_page, language, "about")
     header_links = page.locator("header a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
@@ -226,7 +183,7 @@ def test_tab_reaches_skip_link_then_languages_then_navigation(
 
 def test_skip_link_moves_focus_to_the_content(guarded_page: GuardedPage) -> None:
     page = guarded_page.page
-    _open(guarded_page, "ar", "search")
+    open_page(guarded_page, "ar", "search")
     tab(page)
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
@@ -239,7 +196,7 @@ def test_skip_link_moves_focus_to_the_content(guarded_page: GuardedPage) -> None
 
 def test_map_regions_are_reached_and_followed_by_keyboard(guarded_page: GuardedPage) -> None:
     page = guarded_page.page
-    _open(guarded_page, "fr", "home")
+    open_page(guarded_page, "fr", "home")
     tab_indexes = page.locator("svg.choropleth a").evaluate_all(
         "links => links.map(a => a.tabIndex)"
     )
@@ -273,125 +230,3 @@ def test_focus_check_sees_a_missing_outline(guarded_page: GuardedPage) -> None:
     focused = tab(guarded_page.page)
     assert focused["href"] == "#x"
     assert not focused["outlined"]
-
-
-# --- phone --------------------------------------------------------------------------------
-
-#: What makes the page wider than the screen (``width`` CSS pixels): the document's width,
-#: the window's, and the elements that stick out without a scrolling box to hold them.
-SIDEWAYS = """
-(width) => {
-  const escaping = [];
-  for (const e of document.body.querySelectorAll("*")) {
-    const r = e.getBoundingClientRect();
-    if (r.width === 0 || (r.right <= width + 0.5 && r.left >= -0.5)) continue;
-    let held = false;
-    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) {
-        held = true;
-        break;
-      }
-    }
-    if (!held && !e.closest(".skip")) escaping.push(e.tagName.toLowerCase()
-      + (e.className && typeof e.className === "string" ? "." + e.className : ""));
-  }
-  return {
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-    innerWidth: window.innerWidth,
-    escaping: escaping.slice(0, 5),
-  };
-}
-"""
-
-
-def sideways(page: Any) -> dict[str, Any]:
-    """:data:`SIDEWAYS` on the page as it is now, against the phone's width."""
-    measured: dict[str, Any] = page.evaluate(SIDEWAYS, PHONE_WIDTH)
-    return measured
-
-
-def fits_a_phone(measured: dict[str, Any]) -> bool:
-    """True when nothing is wider than the phone: no sideways scrolling, nothing sticking out."""
-    return (
-        measured["scrollWidth"] <= measured["innerWidth"] == PHONE_WIDTH
-        and measured["clientWidth"] == PHONE_WIDTH
-        and not measured["escaping"]
-    )
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_no_page_scrolls_sideways_on_a_phone(phone_page: GuardedPage, language: str) -> None:
-    wide = {}
-    for name in PAGES:
-        _open(phone_page, language, name)
-        measured = sideways(phone_page.page)
-        if not fits_a_phone(measured):
-            wide[PAGES[name]] = measured
-    assert not wide, f"pages wider than a 375 px phone ({language}): {wide}"
-    phone_page.assert_local()
-
-
-def test_wide_tables_scroll_in_their_own_box(phone_page: GuardedPage) -> None:
-    # The open-data table has six columns: wider than a phone, it scrolls inside itself.
-    _open(phone_page, "fr", "data")
-    table = phone_page.page.locator("main table").first
-    widths = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
-    assert widths[0] > widths[1], f"the data table fits a phone now ({widths}): pick another"
-    assert table.evaluate("t => getComputedStyle(t).overflowX") in {"auto", "scroll"}
-    assert fits_a_phone(sideways(phone_page.page))
-    phone_page.assert_local()
-
-
-def test_sideways_check_sees_a_wide_page(phone_page: GuardedPage) -> None:
-    phone_page.page.set_content(
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<body><div class="wide" style="width:600px">x</div></body>'
-    )
-    measured = sideways(phone_page.page)
-    # A phone zooms out to show the whole of a wide page, so its window widens with it
-    # (innerWidth 608 here): the page is compared with the phone's width, 375 px.
-    assert measured["scrollWidth"] > PHONE_WIDTH
-    assert measured["escaping"] == ["div.wide"]
-    assert not fits_a_phone(measured)
-
-
-def test_map_scales_to_the_width(
-    guarded_page: GuardedPage, phone_page: GuardedPage, live_server: str
-) -> None:
-    widths = {}
-    for size, guarded in (("desktop", guarded_page), ("phone", phone_page)):
-        _open(guarded, "fr", "home")
-        box = guarded.page.locator("svg.choropleth").bounding_box()
-        content = guarded.page.evaluate(
-            "(() => { const m = getComputedStyle(document.querySelector('main'));"
-            " return document.querySelector('main').clientWidth"
-            " - parseFloat(m.paddingLeft) - parseFloat(m.paddingRight); })()"
-        )
-        assert box is not None
-        widths[size] = (box["width"], content)
-        guarded.assert_local()
-    phone_width, phone_content = widths["phone"]
-    # On a phone the map takes the whole width of the content, and no more.
-    assert 0.95 * phone_content <= phone_width <= phone_content + 0.5, widths
-    assert widths["desktop"][0] > phone_width, widths
-
-
-SCREENSHOTS = {"home": "home", "region": "region-MA-06", "sector": "sector-industry"}
-
-
-@pytest.mark.parametrize("name", list(SCREENSHOTS))
-@pytest.mark.parametrize("language", ["fr", "ar"])
-def test_phone_screenshots(
-    phone_page: GuardedPage, artifacts: Path, language: str, name: str
-) -> None:
-    page = phone_page.page
-    _open(phone_page, language, name)
-    assert page.evaluate("document.documentElement.dir") == ("rtl" if language == "ar" else "ltr")
-    path = artifacts / f"phone-{SCREENSHOTS[name]}-{language}.png"
-    page.screenshot(path=str(path), full_page=True)
-    # A PNG twice the phone's width in pixels (device_scale_factor 2).
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n"
-    assert int.from_bytes(header[16:20], "big") == 2 * PHONE_WIDTH
-    phone_page.assert_local()

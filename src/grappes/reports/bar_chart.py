@@ -37,9 +37,11 @@ BELOW_COLOUR: Final = "#2166ac"
 #: Height of a row, and of a bar, in SVG units (pixels at scale 1).
 ROW_HEIGHT: Final = 24
 BAR_HEIGHT: Final = 16
-#: Width of one character of a label, to size the label column (13 px text; measured on
-#: Latin and Arabic labels in Chromium, about 6 px, with a margin).
-_CHARACTER_WIDTH: Final = 6.6
+#: Width of one character of a label, to size the label column (13 px text): about 6.7
+#: units measured on Latin and Arabic labels in Chromium, plus the spacing a reader may add
+#: (WCAG 1.4.12: 0.12 em between letters, 0.16 em between words, about 1.9 units a
+#: character at 13 px), so that no label is cut (tests/e2e/test_reflow.py).
+_CHARACTER_WIDTH: Final = 8.6
 #: Narrowest and widest label column.
 _LABEL_WIDTHS: Final = (60.0, 440.0)
 #: Longest label written whole, in characters; a longer one is cut with an ellipsis (its
