@@ -5,10 +5,11 @@
 Writes ``src/grappes/store/bundled/micro_clusters/{runs,clusters,members}.csv`` from
 HCP RGPH 2024 establishments by commune (``grappes.data.morocco``) and the communes'
 contiguity (``grappes.data.communes_graph``, OpenStreetMap, ODbL), with the parameters of
-``grappes.store.micro_clusters`` (the cluster report's: Gi*, 9,999 permutations, seed 0,
-FDR 5 %). The result is deterministic; ``tests/store/test_loading.py`` recomputes it (a
-slow test) and fails when the shipped files differ. Takes about a minute (most of it esda
-compiling its numba kernels).
+``grappes.store.micro_clusters`` (the cluster report's: Gi* with binary contiguity weights,
+the commune itself included, 9,999 permutations, seed 0, FDR 5 %; ``runs.csv`` records the
+weights in ``transform``). The result is deterministic; ``tests/store/test_loading.py``
+recomputes it (a slow test) and fails when the shipped files differ. Takes about 20 s
+(most of it esda compiling its numba kernels).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ def main() -> None:
     )
     for path in write_micro_clusters(results, BUNDLED):
         print(f"wrote {path}")
+    weights = ", ".join(sorted(set(results.runs["transform"])))
     print(
-        f"{len(results.clusters)} micro-clusters, {len(results.members)} communes, "
-        f"{time.perf_counter() - start:.1f} s"
+        f"{len(results.clusters)} micro-clusters, {len(results.members)} communes "
+        f"(weights {weights}), {time.perf_counter() - start:.1f} s"
     )
 
 

@@ -16,6 +16,7 @@ import pytest
 from grappes.data import morocco
 from grappes.reports.cluster_report import Source, cluster_report, write_reports
 from grappes.reports.identification import Identification, identify_morocco
+from grappes.store import micro_clusters
 
 pytestmark = pytest.mark.slow
 
@@ -118,6 +119,17 @@ def test_micro_cluster_counts_match_the_documented_run(identification: Identific
     assert identification.micro is not None
     counts = identification.micro.clusters.groupby("sector").size().to_dict()
     assert counts == {"commerce": 12, "construction": 14, "industry": 4, "services": 5}
+    assert len(identification.micro.members) == 107  # docs/store.md, the shipped files
+
+
+def test_report_says_the_weights_its_micro_clusters_used(
+    identification: Identification, reports: dict[str, str]
+) -> None:
+    # Gi*'s own binary weights, the store's too: the report and the portal agree
+    assert identification.micro is not None
+    assert identification.micro.transform == micro_clusters.TRANSFORM == "b"
+    assert "binary contiguity with the commune itself" in reports["en"]
+    assert "row-standardised" not in reports["en"]
 
 
 def test_lifecycle_is_said_unavailable(reports: dict[str, str]) -> None:

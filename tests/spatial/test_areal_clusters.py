@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import networkx as nx
@@ -10,7 +11,8 @@ import pandas as pd
 import pytest
 
 from grappes.errors import InvalidInputError, MissingColumnsError
-from grappes.spatial.areal_clusters import areal_micro_clusters
+from grappes.spatial.areal_clusters import DEFAULT_TRANSFORMS, areal_micro_clusters
+from grappes.spatial.hotspots import getis_ord, local_moran
 
 BLOCK = {f"r{i}{j}" for i in (2, 3, 4) for j in (2, 3, 4)}
 
@@ -31,27 +33,104 @@ def _grid() -> tuple[pd.DataFrame, nx.Graph]:
     return pd.DataFrame(rows), graph
 
 
+def _ord_getis_z(lq: pd.Series, graph: nx.Graph) -> pd.Series:
+    """Gi*'s z-score by Ord & Getis (1995, eq. for general weights), binary weights with a
+    self-weight of 1: (sum_j w_ij x_j - mean W_i) / (s sqrt((n S1_i - W_i^2) / (n - 1)))."""
+    codes = list(lq.index)
+    position = {c: i for i, c in enumerate(codes)}
+    w = np.eye(len(codes))
+    for a, b in graph.edges:
+        w[position[a], position[b]] = w[position[b], position[a]] = 1.0
+    y, n = lq.to_numpy(dtype=float), len(codes)
+    w_i, s1_i = w.sum(axis=1), (w**2).sum(axis=1)
+    z = (w @ y - y.mean() * w_i) / (y.std() * np.sqrt((n * s1_i - w_i**2) / (n - 1)))
+    return pd.Series(z, index=codes)
+
+
 def test_areal_micro_cluster_of_a_specialised_block() -> None:
     table, graph = _grid()
     result = areal_micro_clusters(table, graph=graph, permutations=0, correction="none")
+    assert result.transform == "b"
     x = result.clusters[result.clusters["sector"] == "x"]
     assert len(x) == 1
-    # Gi* (normal approximation, binary self-weight, row-standardised) is significant at 5 %
-    # where at least 4 of the 5 cells of the neighbourhood are in the block: the block's
-    # centre and the middles of its sides, a plus sign (z = 2.47 and 1.90; corners: 1.32)
+    # Gi* (normal approximation, binary weights with a self-weight of 1) is significant at
+    # 5 % on the whole 3 x 3 block: z = 5.71 at its centre, 4.38 in the middles of its
+    # sides, 3.05 at its corners; 0.39 next to the block, where the LQ is 0.24
     members = result.members[result.members["sector"] == "x"]["region"].tolist()
-    assert members == ["r23", "r32", "r33", "r34", "r43"]
+    assert members == sorted(BLOCK)
     share = (9 * 30 + 55) / (9 * 30 + 55 + 64 * 20)
-    assert x["location_quotient"].iloc[0] == pytest.approx((150 / 250) / share, rel=1e-12)
-    assert x["establishments"].iloc[0] == 150
-    assert x["total_establishments"].iloc[0] == 250
-    assert x["n_units"].iloc[0] == 5
+    assert x["location_quotient"].iloc[0] == pytest.approx((270 / 450) / share, rel=1e-12)
+    assert x["establishments"].iloc[0] == 270
+    assert x["total_establishments"].iloc[0] == 450
+    assert x["n_units"].iloc[0] == 9
     units = result.units[result.units["sector"] == "x"].set_index("region")
     assert units.loc["r33", "cluster"] == 0
-    assert units.loc["r33", "z"] == pytest.approx(2.472066, rel=1e-6)
-    assert units["cluster"].isna()["r22"]
+    expected = _ord_getis_z(units["location_quotient"], graph)
+    assert units["z"].to_numpy() == pytest.approx(expected[units.index].to_numpy(), rel=1e-9)
+    assert units.loc["r33", "z"] == pytest.approx(5.712015, rel=1e-6)
+    assert units.loc["r22", "z"] == pytest.approx(3.053332, rel=1e-6)
+    assert units["cluster"].isna()["r21"]
     assert units.loc["r00", "location_quotient"] == pytest.approx((1 / 21) / share)
     assert result.clusters.query("sector == 'y'").empty  # y is spread evenly
+
+
+def test_areal_row_standardised_gi_star_z_ignores_the_neighbourhood_s_size() -> None:
+    # esda's analytical z of Gi* with row-standardised weights is (neighbourhood mean -
+    # mean) / s: the block's centre, sides and corners, whose neighbourhoods hold 5, 4 and
+    # 3 block cells, get 2.47, 1.90 and 1.32, and only the plus sign is significant at 5 %.
+    table, graph = _grid()
+    result = areal_micro_clusters(
+        table, graph=graph, permutations=0, correction="none", transform="r"
+    )
+    assert result.transform == "r"
+    members = result.members[result.members["sector"] == "x"]["region"].tolist()
+    assert members == ["r23", "r32", "r33", "r34", "r43"]
+    units = result.units[result.units["sector"] == "x"].set_index("region")
+    lq = units["location_quotient"]
+    for code, block_cells in (("r33", 5), ("r23", 4), ("r22", 3)):
+        mean = (block_cells * lq["r33"] + (5 - block_cells) * lq["r00"]) / 5
+        assert units.loc[code, "z"] == pytest.approx((mean - lq.mean()) / lq.std(ddof=0))
+    assert units.loc["r33", "z"] == pytest.approx(2.472066, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("statistic", "function"), [("gi_star", getis_ord), ("local_moran", local_moran)]
+)
+def test_areal_default_weights_are_the_statistic_s_own(statistic: str, function: Any) -> None:
+    default = inspect.signature(function).parameters["transform"].default
+    assert DEFAULT_TRANSFORMS[statistic] == default
+    assert DEFAULT_TRANSFORMS == {"gi_star": "b", "local_moran": "r"}
+    table, graph = _grid()
+    result = areal_micro_clusters(
+        table, graph=graph, permutations=0, correction="none", statistic=statistic
+    )
+    assert result.transform == default
+    # the same z as the statistic called with its own default, on the same LQs
+    units = result.units[result.units["sector"] == "x"]
+    options: dict[str, Any] = {"kind": "gi_star"} if function is getis_ord else {}
+    alone = function(
+        units[["region", "location_quotient"]],
+        value="location_quotient",
+        graph=graph,
+        permutations=0,
+        correction="none",
+        **options,
+    )
+    for column in ("statistic", "z"):
+        assert units[column].to_numpy() == pytest.approx(alone[column].to_numpy(), rel=1e-12)
+    # and the other weights give another statistic (a test that can fail)
+    other = "r" if default == "b" else "b"
+    changed = areal_micro_clusters(
+        table,
+        graph=graph,
+        permutations=0,
+        correction="none",
+        statistic=statistic,
+        transform=other,
+    )
+    assert changed.units["statistic"].to_numpy() != pytest.approx(
+        result.units["statistic"].to_numpy()
+    )
 
 
 def test_areal_min_location_quotient_keeps_only_specialised_hot_spots() -> None:

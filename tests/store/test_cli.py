@@ -40,11 +40,11 @@ def test_db_upgrade_builds_then_only_migrates(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'grappes.sqlite3'}"
     code, output = _run("db", "upgrade", "--database-url", url)
     assert code == 0, output
-    assert "schema migrated from empty to 0004" in output
+    assert "schema migrated from empty to 0005" in output
     assert "bundled data loaded" in output and "41 cluster organisations" in output
     code, output = _run("db", "upgrade", "--database-url", url)
     assert code == 0, output
-    assert "schema already at revision 0004" in output
+    assert "schema already at revision 0005" in output
     assert "nothing loaded" in output
     assert len(_datasets(url)) == 5
 

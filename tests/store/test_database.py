@@ -63,7 +63,7 @@ def test_migrations_ship_inside_the_package() -> None:
     location = Path(migrations_config().get_main_option("script_location") or "")
     assert location.parts[-3:] == ("grappes", "store", "migrations")
     assert (location / "env.py").is_file()
-    assert head_revision() == "0004"
+    assert head_revision() == "0005"
 
 
 def test_upgrade_from_empty_to_head_and_back(empty_engine: Engine) -> None:

@@ -324,14 +324,18 @@ def test_stored_micro_clusters_are_the_cluster_report_s(loaded_engine: Engine) -
             )
         ).all()
         runs = session.execute(
-            sa.select(run.sector, run.units, run.hot_spots, run.permutations, run.seed)
+            sa.select(
+                run.sector, run.units, run.hot_spots, run.permutations, run.seed, run.transform
+            )
         ).all()
         clusters = pd.read_sql(sa.select(m.MicroCluster), session.connection())
     assert [tuple(r) for r in stored] == list(expected.members.itertuples(index=False, name=None))
     assert len(stored) > 0
     hot = expected.units[expected.units["label"] == "hot_spot"].groupby("sector").size()
-    for sector, units, hot_spots, permutations, seed in runs:
-        assert (permutations, seed) == (DEMO_PERMUTATIONS, DEMO_SEED)
+    # the report's weights (areal_micro_clusters' default for Gi*) are those stored
+    assert expected.transform == micro_clusters.TRANSFORM == "b"
+    for sector, units, hot_spots, permutations, seed, transform in runs:
+        assert (permutations, seed, transform) == (DEMO_PERMUTATIONS, DEMO_SEED, "b")
         assert units == int((expected.units["sector"] == sector).sum())
         assert hot_spots == int(hot.get(sector, 0))
     merged = clusters.merge(expected.clusters, on=["sector", "cluster"], suffixes=("", "_lib"))

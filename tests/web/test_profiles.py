@@ -99,6 +99,7 @@ def test_sector_micro_clusters_are_the_report_s(
     assert re.findall(r'<li data-code="([^"]+)"', section) == expected["region"].tolist()
     hot = report_micro.units.query("sector == 'industry' and label == 'hot_spot'")
     assert data["runs"][0]["hot_spots"] == len(hot)
+    assert data["runs"][0]["transform"] == report_micro.transform == "b"  # the same weights
 
 
 def test_region_chart_bars_are_proportional_to_the_location_quotients(client: TestClient) -> None:

@@ -134,7 +134,9 @@ def identify_morocco(
         2014, 9 groups); strong clusters of the 75 provinces on establishments 2024 (the
         census publishes no 2024 employment by sector, so establishments are both size
         measures); stars of the provinces on employment 2014; micro-clusters of the 1,503
-        communes on establishments 2024 (Gi*, FDR 5 %, LQ ≥ 1); no lifecycle (no panel).
+        communes on establishments 2024 (Gi* with its own binary contiguity weights, the
+        commune itself included, FDR 5 %, LQ ≥ 1; ``micro.transform`` says which weights);
+        no lifecycle (no panel).
     """
     from grappes.data import communes_graph, geography, morocco
 

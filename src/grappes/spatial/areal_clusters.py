@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 import networkx as nx
 import numpy as np
@@ -29,6 +29,11 @@ from grappes.spatial.hotspots import (
     local_moran,
 )
 from grappes.spatial.multiple_testing import Correction
+
+#: Each statistic's own default weights, used when ``transform`` is not given: binary for
+#: Gi* (:func:`getis_ord`, Ord & Getis 1995), row-standardised for local Moran
+#: (:func:`local_moran`, Anselin 1995). A test checks they are those functions' defaults.
+DEFAULT_TRANSFORMS: Final[dict[str, Transform]] = {"gi_star": "b", "local_moran": "r"}
 
 
 @dataclass(frozen=True)
@@ -49,11 +54,15 @@ class AreaMicroClusters:
         the local statistic's ``statistic``, ``z``, ``p_value``, ``p_adjusted``,
         ``significant``, ``label`` and ``cluster`` (nullable integer, missing outside
         clusters).
+    transform
+        The weights the local statistic used: ``"b"`` (binary) or ``"r"``
+        (row-standardised).
     """
 
     clusters: pd.DataFrame
     members: pd.DataFrame
     units: pd.DataFrame
+    transform: Transform
 
 
 def areal_micro_clusters(
@@ -68,7 +77,7 @@ def areal_micro_clusters(
     alpha: float = 0.05,
     correction: Correction = "fdr",
     statistic: Literal["gi_star", "local_moran"] = "gi_star",
-    transform: Transform = "r",
+    transform: Transform | None = None,
     islands: Islands = "raise",
     on_zero_total: Literal["raise", "drop"] = "raise",
     min_location_quotient: float = 1.0,
@@ -87,13 +96,18 @@ def areal_micro_clusters(
     graph
         Contiguity of the regions (a ``networkx.Graph``, a libpysal ``W`` or ``Graph``, or an
         edge list ``code_a``, ``code_b``); used as undirected.
-    permutations, seed, alpha, correction, transform
+    permutations, seed, alpha, correction
         As in :func:`getis_ord` and :func:`local_moran`. An int seed (or one int drawn from a
         Generator) seeds every sector's permutations alike, so that a sector's result does
         not depend on the other sectors of the table.
     statistic
         ``"gi_star"`` (default): hot spots are units with a significant positive Gi*
         z-score; ``"local_moran"``: significant high-high units.
+    transform
+        The weights: ``"b"`` (binary) or ``"r"`` (row-standardised). ``None`` (default)
+        takes the statistic's own default (:data:`DEFAULT_TRANSFORMS`): binary for Gi*, as
+        Ord & Getis (1995) define it and as :func:`getis_ord` does, row-standardised for
+        local Moran, as :func:`local_moran` does.
     islands
         Units with no neighbour (after ``on_zero_total`` dropped some): ``"raise"`` or
         ``"drop"`` them.
@@ -112,7 +126,8 @@ def areal_micro_clusters(
     Returns
     -------
     AreaMicroClusters
-        ``clusters``, ``members`` and ``units`` (see :class:`AreaMicroClusters`).
+        ``clusters``, ``members``, ``units`` and the ``transform`` used (see
+        :class:`AreaMicroClusters`).
 
     Raises
     ------
@@ -138,6 +153,13 @@ def areal_micro_clusters(
     LQs of units with few establishments are noisy; Gi* on LQs smooths them with their
     neighbours but a very small unit next to a specialised one can still be carried along.
 
+    Gi*'s weights are binary by default: Ord & Getis' z-score of Gi* is unchanged when a row
+    of weights is scaled, so row-standardising cannot change it, but esda's analytical z
+    with row-standardised weights treats every neighbourhood as one unit of weight and
+    ignores its size (see :func:`getis_ord`). The permutation p-values of a unit compare
+    statistics scaled by the same constant, so they, and the hot spots, are the same
+    with either weights, up to ties broken by rounding.
+
     Examples
     --------
     >>> import pandas as pd
@@ -148,11 +170,13 @@ def areal_micro_clusters(
     >>> edges = pd.DataFrame({"code_a": regions[:-1], "code_b": regions[1:]})
     >>> res = areal_micro_clusters(t, graph=edges, permutations=0, correction="none", alpha=0.1)
     >>> res.members[res.members.sector == "x"]["region"].tolist()
-    ['r00', 'r01', 'r02']
+    ['r00', 'r01', 'r02', 'r03']
     """
     who = "areal_micro_clusters"
-    _check_options(who, permutations, alpha, correction, transform, islands)
     check_choice(who, "statistic", statistic, ("gi_star", "local_moran"))
+    if transform is None:
+        transform = DEFAULT_TRANSFORMS[statistic]
+    _check_options(who, permutations, alpha, correction, transform, islands)
     check_choice(who, "on_zero_total", on_zero_total, ("raise", "drop"))
     if (
         isinstance(min_location_quotient, bool)
@@ -281,7 +305,7 @@ def areal_micro_clusters(
         "cluster",
     ]
     units = pd.concat(unit_tables, ignore_index=True)[unit_columns]
-    return AreaMicroClusters(clusters=clusters, members=members, units=units)
+    return AreaMicroClusters(clusters=clusters, members=members, units=units, transform=transform)
 
 
 def _check_long(who: str, table: object, *, region: str, sector: str, value: str) -> pd.DataFrame:

@@ -164,8 +164,8 @@ DOWNLOADS: Final[dict[str, Download]] = {
     ),
     "micro_cluster_runs": Download(
         "How the micro-clusters of communes were searched for, per sector and year: graph, "
-        "statistic, permutations, seed, false discovery rate, communes analysed, hot and "
-        "cold spots",
+        "statistic, weights (transform: b binary, r row-standardised), permutations, seed, "
+        "false discovery rate, communes analysed, hot and cold spots",
         _MICRO_SOURCE,
         _MICRO_LICENCE,
         m.MicroClusterRun,

@@ -9,12 +9,13 @@ bundles for Morocco's census communes only (``grappes.data.communes_graph``), so
 
 The parameters are those of the cluster report (``grappes map --demo``,
 ``grappes.reports.identification.identify_morocco``), so that the portal and the report show
-the same micro-clusters: Getis–Ord Gi* on binary contiguity with the commune itself,
-row-standardised, 9,999 conditional permutations with seed 0, Benjamini–Hochberg false
-discovery rate of 5 % across communes, hot-spot communes kept when their own LQ is at least
-1, communes with no establishment and those left with no neighbour dropped. They are stored
-with the results (:class:`~grappes.store.models.MicroClusterRun`), and a test checks they
-equal the report's.
+the same micro-clusters: Getis–Ord Gi* with binary contiguity weights, the commune itself
+included (a weight of 1 for the commune and for each commune sharing a border with it, as
+Ord & Getis 1995 define Gi*), 9,999 conditional permutations with seed 0,
+Benjamini–Hochberg false discovery rate of 5 % across communes, hot-spot communes kept when
+their own LQ is at least 1, communes with no establishment and those left with no neighbour
+dropped. They are stored with the results (:class:`~grappes.store.models.MicroClusterRun`,
+``transform`` saying which weights were used), and a test checks they equal the report's.
 
 :func:`region_micro_clusters` and :func:`sector_micro_clusters` are the named queries the
 region and sector profiles ask.
@@ -52,6 +53,7 @@ __all__ = [
     "PERMUTATIONS",
     "SEED",
     "STATISTIC",
+    "TRANSFORM",
     "MicroClusterResults",
     "MicroClusters",
     "bundled_micro_clusters",
@@ -67,6 +69,9 @@ PERMUTATIONS: Final = 9999
 SEED: Final = 0
 #: The local statistic: Getis–Ord Gi* (the commune counts in its own neighbourhood).
 STATISTIC: Final = "gi_star"
+#: Its weights: binary, Gi*'s own (``grappes.spatial.getis_ord``'s and, for Gi*,
+#: ``areal_micro_clusters``' default), recorded with every run.
+TRANSFORM: Final = "b"
 #: False discovery rate, and how the p-values are corrected across communes.
 ALPHA: Final = 0.05
 CORRECTION: Final = "fdr"
@@ -76,13 +81,14 @@ MIN_LOCATION_QUOTIENT: Final = 1.0
 #: Where the micro-clusters of the bundled communes are shipped (one CSV per table).
 BUNDLED: Final = Path(__file__).resolve().parent / "bundled" / "micro_clusters"
 #: The columns of the three tables that hold codes (read as text, never as numbers).
-_TEXT_COLUMNS: Final = ("sector", "region", "graph", "statistic", "correction")
+_TEXT_COLUMNS: Final = ("sector", "region", "graph", "statistic", "transform", "correction")
 
 _RUN_COLUMNS = [
     "sector",
     "year",
     "graph",
     "statistic",
+    "transform",
     "permutations",
     "seed",
     "alpha",
@@ -102,8 +108,9 @@ class MicroClusterResults:
     ----------
     runs
         One row per sector x year analysed: ``sector``, ``year``, ``graph``, ``statistic``,
-        ``permutations``, ``seed``, ``alpha``, ``correction``, ``min_location_quotient``,
-        ``units`` (communes analysed), ``hot_spots``, ``cold_spots``.
+        ``transform`` (the weights: ``b`` binary, ``r`` row-standardised), ``permutations``,
+        ``seed``, ``alpha``, ``correction``, ``min_location_quotient``, ``units`` (communes
+        analysed), ``hot_spots``, ``cold_spots``.
     clusters
         ``sector``, ``year``, ``cluster``, ``n_units``, ``establishments``,
         ``total_establishments``, ``location_quotient`` (pooled over the communes).
@@ -124,8 +131,9 @@ class MicroClusters:
     ----------
     runs
         How they were searched for: ``dataset``, ``sector``, ``year``, the parameters
-        (``graph``, ``statistic``, ``permutations``, ``seed``, ``alpha``, ``correction``,
-        ``min_location_quotient``), ``units``, ``hot_spots``, ``cold_spots``.
+        (``graph``, ``statistic``, ``transform``, ``permutations``, ``seed``, ``alpha``,
+        ``correction``, ``min_location_quotient``), ``units``, ``hot_spots``,
+        ``cold_spots``.
     clusters
         ``dataset``, ``sector``, ``label_fr``, ``label_ar``, ``label_en``, ``year``,
         ``cluster``, ``n_units``, ``establishments``, ``total_establishments``,
@@ -169,8 +177,8 @@ def compute_micro_clusters(
     Returns
     -------
     MicroClusterResults
-        See the class; the parameters in :data:`STATISTIC`, :data:`ALPHA`,
-        :data:`CORRECTION` and :data:`MIN_LOCATION_QUOTIENT`.
+        See the class; the parameters in :data:`STATISTIC`, :data:`TRANSFORM`,
+        :data:`ALPHA`, :data:`CORRECTION` and :data:`MIN_LOCATION_QUOTIENT`.
 
     Raises
     ------
@@ -190,6 +198,7 @@ def compute_micro_clusters(
             alpha=ALPHA,
             correction=CORRECTION,
             statistic=STATISTIC,
+            transform=TRANSFORM,
             islands="drop",
             on_zero_total="drop",
             min_location_quotient=MIN_LOCATION_QUOTIENT,
@@ -206,6 +215,7 @@ def compute_micro_clusters(
                 year=year,
                 graph=graph_name,
                 statistic=STATISTIC,
+                transform=found.transform,
                 permutations=permutations,
                 seed=seed,
                 alpha=ALPHA,

@@ -55,6 +55,7 @@ __all__ = [
     "MEMBERS_TOGETHER",
     "QUADRANTS",
     "STAGES",
+    "TRANSFORMS",
     "Base",
     "Benchmark",
     "Dataset",
@@ -84,6 +85,9 @@ MEASURES: tuple[str, ...] = ("employment", "establishments")
 #: Lifecycle stages and bubble-chart quadrants (``grappes.clusters.lifecycle``).
 STAGES: tuple[str, ...] = ("emergence", "growth", "sustainment", "decline", "absent")
 QUADRANTS: tuple[str, ...] = ("star", "mature", "emerging", "transforming", "absent")
+#: The weights of a micro-cluster run's local statistic: binary or row-standardised
+#: (``transform`` of ``grappes.spatial.areal_micro_clusters``).
+TRANSFORMS: tuple[str, ...] = ("b", "r")
 #: An organisation's member count: all its columns missing, or a positive count with its
 #: qualifier and founding flag (its year may be missing).
 MEMBERS_TOGETHER = (
@@ -416,9 +420,10 @@ class MicroClusterRun(Base):
     """How the micro-clusters of one sector of a dataset were searched for, and what it found.
 
     One row per dataset x sector x year analysed (``grappes.spatial.areal_micro_clusters``):
-    the contiguity graph, the local statistic and its parameters, how many units were
-    analysed and how many were hot and cold spots. A sector with a run and no
-    :class:`MicroCluster` row was analysed and has none.
+    the contiguity graph, the local statistic and its parameters (``transform``: its
+    weights, ``b`` binary or ``r`` row-standardised), how many units were analysed and how
+    many were hot and cold spots. A sector with a run and no :class:`MicroCluster` row was
+    analysed and has none.
     """
 
     __tablename__ = "micro_cluster_runs"
@@ -430,6 +435,7 @@ class MicroClusterRun(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     graph: Mapped[str] = mapped_column(String(_NAME))
     statistic: Mapped[str] = mapped_column(String(16))
+    transform: Mapped[str] = mapped_column(String(16))
     permutations: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(Integer)
     alpha: Mapped[float] = mapped_column(Double)
@@ -438,6 +444,8 @@ class MicroClusterRun(Base):
     units: Mapped[int] = mapped_column(Integer)
     hot_spots: Mapped[int] = mapped_column(Integer)
     cold_spots: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint(_choices("transform", TRANSFORMS), "transform"),)
 
 
 class MicroCluster(Base):

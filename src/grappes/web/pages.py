@@ -102,8 +102,8 @@ METHODS: Final[list[dict[str, str]]] = [
     {
         "figure": "micro_clusters",
         "anchor": "micro-clusters",
-        "rule": "Gi* of each commune's LQ, row-standardised binary contiguity with a "
-        "self-weight; 9,999 conditional permutations, seed 0; Benjamini-Hochberg FDR 5 %; "
+        "rule": "Gi* of each commune's LQ, binary contiguity weights with a self-weight "
+        "of 1; 9,999 conditional permutations, seed 0; Benjamini-Hochberg FDR 5 %; "
         "hot spots with LQ >= 1, joined when contiguous",
         "citation": "Getis & Ord (1992); Ord & Getis (1995); Benjamini & Hochberg (1995)",
     },
