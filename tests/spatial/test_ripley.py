@@ -1,7 +1,9 @@
 """Ripley's K and L: brute-force formulas, spatstat's conventions, polygon windows, errors.
 
 Reference values: the estimators of Baddeley, Rubak & Turner (2015, ch. 7) written
-directly below; the isotropic weight of a point at mid-edge worked by hand.
+directly below; the isotropic weight of a point at mid-edge and at a corner worked by hand;
+the polygon code against the rectangle code (rotated and axis-aligned rectangles). spatstat's
+values on polygon windows are checked in test_reference_r.py.
 """
 
 from __future__ import annotations
@@ -10,10 +12,16 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely import affinity
 
+from grappes.data.boundaries import boundaries
 from grappes.errors import InvalidInputError
 from grappes.spatial import ripley_k, ripley_l
+from grappes.spatial.isotropic import bounding_radius
+from grappes.spatial.points import Window, prepare_points
+from grappes.spatial.ripley import _k_values
 
 
 def _pattern(n: int, seed: int, width: float = 2.0, height: float = 1.0) -> pd.DataFrame:
@@ -129,14 +137,95 @@ def test_rotated_rectangle_translate_matches_closed_form() -> None:
     np.testing.assert_allclose(res.curve["k"], expected, rtol=1e-9)
 
 
-def test_polygon_isotropic_is_refused() -> None:
-    tri = shapely.Polygon([(0, 0), (2, 0), (0, 2)])
-    pts = pd.DataFrame({"x": [0.1, 0.5, 0.3], "y": [0.1, 0.2, 0.6]})
-    with pytest.raises(
-        InvalidInputError, match="isotropic correction is implemented for rectangular"
-    ):
-        ripley_k(pts, window=tri, correction="isotropic")
-    assert ripley_k(pts, window=tri, correction="border", distances=[0, 0.1]).curve.shape == (2, 2)
+def test_isotropic_weight_at_a_corner() -> None:
+    # spatstat (Kest and edge.Ripley, rectangle or polygon) gives K(0.25) = 1 here: the pair
+    # centred on the corner (0, 0) has weight 4 (a quarter of the circle inside), the pair
+    # centred on (0.2, 0), on the bottom edge, weight 2: K = 1 × (4 + 2) / (3 × 2).
+    pts = pd.DataFrame({"x": [0.0, 0.2, 0.5], "y": [0.0, 0.0, 0.5]})
+    square = ripley_k(pts, window=(0, 1, 0, 1), distances=[0, 0.25, 0.3])
+    np.testing.assert_allclose(square.curve["k"], [0.0, 1.0, 1.0], rtol=1e-12)
+    diamond = affinity.rotate(shapely.box(0, 0, 1, 1), 45, origin=(0, 0))
+    turned = pts.assign(
+        x=(pts["x"] - pts["y"]) * np.sqrt(0.5), y=(pts["x"] + pts["y"]) * np.sqrt(0.5)
+    )
+    res = ripley_k(turned, window=diamond, distances=[0, 0.25, 0.3])
+    np.testing.assert_allclose(res.curve["k"], [0.0, 1.0, 1.0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, 90.0, 211.0])
+def test_rotated_rectangle_isotropic_matches_the_rectangle(angle: float) -> None:
+    # A rotated rectangle goes through the polygon code; K does not change under rotation.
+    pts = _pattern(120, 9)
+    r = np.linspace(0, 1.3, 27)
+    expected = ripley_k(pts, window=(0, 2, 0, 1), distances=r, correction="isotropic")
+    c, s = np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))
+    turned = pts.assign(x=c * pts["x"] - s * pts["y"], y=s * pts["x"] + c * pts["y"])
+    window = affinity.rotate(shapely.box(0, 0, 2, 1), angle, origin=(0, 0))
+    for kwargs in ({}, {"mark": "sector", "reference": "A", "neighbor": "B"}):
+        want = ripley_k(pts, window=(0, 2, 0, 1), distances=r, **kwargs)  # type: ignore[arg-type]
+        got = ripley_k(turned, window=window, distances=r, **kwargs)  # type: ignore[arg-type]
+        np.testing.assert_allclose(
+            got.curve["k"], want.curve["k"], rtol=1e-10, equal_nan=True, err_msg=str(kwargs)
+        )
+    assert expected.curve["k"].isna().sum() == (r >= np.hypot(2, 1) / 2).sum() > 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), width=st.floats(0.5, 5), height=st.floats(0.5, 5))
+def test_rectangle_as_polygon_gives_the_rectangle_values(
+    seed: int, width: float, height: float
+) -> None:
+    # The same box through the polygon code (a Window not marked as a rectangle) and
+    # through the rectangle code: same weights, same K, same NaN.
+    pts = _pattern(60, seed % 1000, width=width, height=height)
+    pattern = prepare_points(pts, who="test")
+    box = shapely.box(0, 0, width, height)
+    # No r falls on half the diagonal, where rounding decides between a value and NaN.
+    r = np.linspace(0, 0.71 * np.hypot(width, height), 15)
+    every = np.ones(pattern.n, dtype=bool)
+    as_rectangle = _k_values(
+        pattern, Window(box, is_rectangle=True), every, every, False, r, "isotropic"
+    )
+    as_polygon = _k_values(
+        pattern, Window(box, is_rectangle=False), every, every, False, r, "isotropic"
+    )
+    np.testing.assert_allclose(as_polygon, as_rectangle, rtol=1e-10, equal_nan=True)
+
+
+def test_polygon_isotropic_undefined_from_bounding_radius_or_half_diameter() -> None:
+    # An L: bounding radius (Kest) and half the diameter (Kcross) differ.
+    ell = shapely.Polygon([(0, 0), (4, 0), (4, 1), (1, 1), (1, 4), (0, 4)])
+    rng = np.random.default_rng(10)
+    xy = rng.uniform(0, 4, (600, 2))
+    xy = xy[shapely.contains_xy(ell, xy[:, 0], xy[:, 1])][:150]
+    pts = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "sector": np.resize(["A", "B"], len(xy))})
+    r = np.linspace(0, 3, 61)
+    k = ripley_k(pts, window=ell, distances=r).curve["k"]
+    cross = ripley_k(pts, window=ell, distances=r, mark="sector", reference="A", neighbor="B")
+    half_diameter = np.hypot(4, 4) / 2
+    assert bounding_radius(ell) > half_diameter
+    np.testing.assert_array_equal(k.isna(), r >= bounding_radius(ell))
+    np.testing.assert_array_equal(cross.curve["k"].isna(), r >= half_diameter)
+
+
+def test_polygon_csr_k_is_near_pi_r_squared() -> None:
+    # 3,000 points uniform in a real region (Rabat-Salé-Kénitra, km): K(r) ≈ πr².
+    frame = boundaries(country="MA")
+    frame = frame[frame["code"] == "MA-04"]
+    centre = frame.geometry.iloc[0].centroid
+    crs = f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=km +no_defs"
+    region = frame.to_crs(crs).geometry.iloc[0]
+    rng = np.random.default_rng(11)
+    xmin, ymin, xmax, ymax = region.bounds
+    xy = np.column_stack([rng.uniform(xmin, xmax, 9000), rng.uniform(ymin, ymax, 9000)])
+    xy = xy[shapely.contains_xy(region, xy[:, 0], xy[:, 1])][:3000]
+    pts = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1]})
+    r = np.array([0.0, 5.0, 10.0, 20.0])
+    iso = ripley_k(pts, window=region, distances=r).curve["k"].to_numpy()
+    none = ripley_k(pts, window=region, distances=r, correction="none").curve["k"].to_numpy()
+    np.testing.assert_allclose(iso[1:], np.pi * r[1:] ** 2, rtol=0.05)
+    assert (none[1:] < iso[1:]).all()  # without correction, K is biased low
+    assert none[-1] < 0.9 * iso[-1]
 
 
 def test_default_distances_follow_spatstat_rule() -> None:

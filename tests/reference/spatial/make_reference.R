@@ -4,6 +4,9 @@
 #   points_a.csv, points_b.csv, points_c.csv  the point sets (id, x, y, sector, weight)
 #   cases.json                                 windows and r grids of the three sets
 #   spatstat_k.csv                             Kest / Lest / Kcross / Lcross (spatstat)
+#   points_d.csv, points_e.csv, polygon_cases.json,
+#   spatstat_k_polygon.csv                     the same on the polygon windows of
+#                                              polygon_windows.json (isotropic, none, border)
 #   dbmss_kd.csv, dbmss_kd_params.csv          Kdhat (dbmss) + bandwidths and pair counts
 #   dbmss_m.csv, dbmss_m_params.csv            Mhat and mhat (dbmss) + bandwidths
 #   dbmss_kd_envelope.csv                      one KdEnvelope run (random: for information)
@@ -245,6 +248,142 @@ for (s in names(cases)) {
   K <- as.data.frame(Kest(X, r = cases[[s]]$r, correction = names(CORRECTIONS)))
   for (col in CORRECTIONS) stopifnot(isTRUE(all.equal(L[[col]], sqrt(K[[col]] / pi))))
 }
+
+# ---------------------------------------------------------------------------------------------
+# 2b. spatstat on polygon windows (isotropic correction; none and border as well)
+# ---------------------------------------------------------------------------------------------
+
+# The windows come from polygon_windows.json (written by make_polygon_windows.py from Grappes'
+# bundled boundaries): outer rings anticlockwise, holes clockwise, coordinates in km.
+poly_windows <- fromJSON(out("polygon_windows.json"), simplifyVector = FALSE)
+owin_of <- function(s) {
+  rings <- list()
+  for (part in poly_windows[[s]]$parts) {
+    for (ring in c(list(part$outer), part$holes)) {
+      rings[[length(rings) + 1]] <- list(
+        x = vapply(ring, function(v) as.numeric(v[[1]]), numeric(1)),
+        y = vapply(ring, function(v) as.numeric(v[[2]]), numeric(1))
+      )
+    }
+  }
+  owin(poly = rings)
+}
+
+# n points in W (rounded to 6 decimals, kept only if still inside): uniform, or offspring
+# around parents (Gaussian, sd) kept only inside W.
+points_in <- function(W, n, parents = NULL, sd = 0) {
+  x <- y <- numeric(0)
+  while (length(x) < n) {
+    if (is.null(parents)) {
+      p <- runifpoint(1, W)
+      px <- p$x
+      py <- p$y
+    } else {
+      k <- sample.int(nrow(parents), 1)
+      px <- parents[k, 1] + stats::rnorm(1, 0, sd)
+      py <- parents[k, 2] + stats::rnorm(1, 0, sd)
+    }
+    px <- round(px, 6)
+    py <- round(py, 6)
+    if (inside.owin(px, py, W)) {
+      x <- c(x, px)
+      y <- c(y, py)
+    }
+  }
+  cbind(x, y)
+}
+
+set.seed(SEED + 3L)
+poly_sets <- list(
+  # (d) 300 points: sector G (120) around 3 parents drawn uniformly in W (sd 6 km), H (180)
+  #     uniform.
+  d = list(n = c(120, 180), types = c("G", "H"), sd = 6, r = seq(0, 120, by = 2.5)),
+  # (e) 250 points: sector J (100) around 2 parents (sd 4 km), K (150) uniform.
+  e = list(n = c(100, 150), types = c("J", "K"), sd = 4, r = seq(0, 48, by = 1))
+)
+poly_cases <- list()
+for (s in names(poly_sets)) {
+  ps <- poly_sets[[s]]
+  W <- owin_of(s)
+  parents <- points_in(W, if (s == "d") 3 else 2)
+  clustered_xy <- points_in(W, ps$n[1], parents, ps$sd)
+  uniform_xy <- points_in(W, ps$n[2])
+  xy <- rbind(clustered_xy, uniform_xy)
+  utils::write.csv(
+    data.frame(id = sprintf("%s%03d", s, seq_len(nrow(xy))), x = sprintf("%.6f", xy[, 1]),
+               y = sprintf("%.6f", xy[, 2]), sector = rep(ps$types, ps$n), weight = "1"),
+    out(sprintf("points_%s.csv", s)), row.names = FALSE, quote = FALSE
+  )
+  poly_cases[[s]] <- list(
+    r = ps$r, types = ps$types, area = area(W),
+    # Where spatstat's isotropic estimate stops: Kest at boundingradius(W) (computed on a
+    # 128 x 128 pixel grid), Kcross at diameter(W) / 2.
+    boundingradius = boundingradius(W), half_diameter = diameter(W) / 2
+  )
+}
+write(toJSON(poly_cases, auto_unbox = TRUE, digits = NA, pretty = TRUE),
+      out("polygon_cases.json"))
+
+POLY_CORRECTIONS <- c(none = "un", border = "border", isotropic = "iso")
+poly_rows <- list()
+for (s in names(poly_sets)) {
+  d <- read_set(s)
+  W <- owin_of(s)
+  X <- ppp(d$x, d$y, window = W, marks = factor(d$sector))
+  stopifnot(npoints(X) == nrow(d))
+  r <- poly_cases[[s]]$r
+  t1 <- poly_cases[[s]]$types[1]
+  t2 <- poly_cases[[s]]$types[2]
+  # Kest is called once per correction: asked for border or none alone it takes its fast
+  # C code (border: point i counts at r while r < b_i), which Grappes follows.
+  kest <- function(Y) {
+    cols <- lapply(names(POLY_CORRECTIONS), function(cor) {
+      K <- as.data.frame(Kest(Y, r = r, correction = cor))
+      stopifnot(isTRUE(all.equal(K$r, r)))
+      K[[POLY_CORRECTIONS[[cor]]]]
+    })
+    stats::setNames(cols, names(POLY_CORRECTIONS))
+  }
+  kcross <- function(i, j) {
+    K <- as.data.frame(Kcross(X, i, j, r = r, correction = names(POLY_CORRECTIONS)))
+    stopifnot(isTRUE(all.equal(K$r, r)))
+    lapply(POLY_CORRECTIONS, function(col) K[[col]])
+  }
+  runs <- list(
+    list(fn = "K", i = "", j = "", k = kest(unmark(X))),
+    list(fn = "K", i = t1, j = t1, k = kest(unmark(X[marks(X) == t1]))),
+    list(fn = "Kcross", i = t1, j = t2, k = kcross(t1, t2)),
+    list(fn = "Kcross", i = t2, j = t1, k = kcross(t2, t1))
+  )
+  for (run in runs) {
+    lfn <- if (run$fn == "K") "L" else "Lcross"
+    for (cor in names(POLY_CORRECTIONS)) {
+      k <- run$k[[cor]]
+      poly_rows[[length(poly_rows) + 1]] <- data.frame(
+        set = s, `function` = c(rep(run$fn, length(r)), rep(lfn, length(r))),
+        type_i = run$i, type_j = run$j, correction = cor, r = c(r, r),
+        value = c(k, sqrt(k / pi)), check.names = FALSE
+      )
+    }
+  }
+  # A check of spatstat's isotropic weights on polygons: the share of the circle inside W
+  # counted on 200,000 points of the circle, for 40 pairs (i, j) drawn at random.
+  set.seed(SEED + 4L)
+  close <- closepairs(unmark(X), max(r))
+  pick <- sample.int(length(close$d), 40)
+  wt <- edge.Ripley(ppp(close$xi[pick], close$yi[pick], window = W, check = FALSE),
+                    matrix(close$d[pick], ncol = 1))
+  phi <- (seq_len(200000) - 0.5) / 200000 * 2 * pi
+  share <- vapply(seq_along(pick), function(k) {
+    p <- pick[k]
+    mean(inside.owin(close$xi[p] + close$d[p] * cos(phi), close$yi[p] + close$d[p] * sin(phi), W))
+  }, numeric(1))
+  sampled <- pmin(pmax(1 / share, 1), 100)
+  cat(sprintf("set %s: isotropic weights vs circle sampling, largest relative difference %.2g\n",
+              s, max(abs(wt - sampled) / sampled)))
+  stopifnot(max(abs(wt - sampled) / sampled) < 1e-3)
+}
+write_table(do.call(rbind, poly_rows), "spatstat_k_polygon.csv")
 
 # ---------------------------------------------------------------------------------------------
 # 3. dbmss: Kd, M, m; closed forms of the README as a check
