@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -223,6 +225,24 @@ def test_raising_an_indicator_never_lowers_the_tier(
     new = after.clusters.set_index("cluster").to_dict("index")[code]
     assert new["score"] >= old["score"] - 1e-12
     assert TIERS.index(new["tier"]) <= TIERS.index(old["tier"])
+
+
+@pytest.mark.parametrize("scale", [5e-324, 1e-300, 1.0, 1e300])
+def test_zscore_scores_do_not_depend_on_the_scale(scale: float) -> None:
+    # A z-score is unchanged when every value is multiplied by the same positive number; at
+    # both ends of the floats the spread used to underflow to 0 (scores of 0 and 1, with a
+    # division-by-zero warning) or its squares to overflow (every score 0.5).
+    table = danish_table()
+    criteria = {"structure": ["structure"], "performance": ["performance"]}
+    expected = classify_tiers(table, criteria=criteria, normalise="zscore").clusters
+    scaled = table.assign(structure=[0.0, 1.0, 0.0, 0.0, 0.0])
+    scaled_expected = classify_tiers(scaled, criteria=criteria, normalise="zscore").clusters
+    scaled["structure"] = scaled["structure"] * scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        found = classify_tiers(scaled, criteria=criteria, normalise="zscore").clusters
+    pd.testing.assert_frame_equal(found, scaled_expected)
+    assert not expected.equals(found)  # the case differs from the plain table
 
 
 @settings(max_examples=30, deadline=None)

@@ -438,7 +438,11 @@ def _normalise(
         return np.asarray((ranks - 1) / (len(x) - 1), dtype="float64")
     if how == "minmax":
         return np.asarray((x - x.min()) / (x.max() - x.min()), dtype="float64")
-    z = (x - x.mean()) / x.std(ddof=0)
+    # Scaled by the largest magnitude first: z is unchanged by scaling, and neither the
+    # spread of values near the smallest floats (underflowing to 0) nor of values near the
+    # largest (their squares overflowing) can break it.
+    y = x / np.max(np.abs(x))
+    z = (y - y.mean()) / y.std(ddof=0)
     return np.asarray(ndtr(z), dtype="float64")
 
 
