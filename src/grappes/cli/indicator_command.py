@@ -132,28 +132,28 @@ def _write(result: Any, path: Path) -> None:
     without passing through pandas, whose import (with geopandas, which Ibis' conversion
     brings) costs about 0.3 s and 100 MB; JSON is written from its rows.
     """
-    from grappes.cli.table_files import check_suffix, write_frame
+    from grappes.cli.table_files import write_frame, write_whole
     from grappes.engine import records
     from grappes.indicators import inputs
 
     if inputs.is_pandas(result):
         write_frame(result, path)
         return
-    suffix = check_suffix(path)
     # Rows in the order of their keys (every column that is not a measure), so that the same
     # input always gives the same file.
     keys = [name for name, kind in result.schema().items() if not kind.is_floating()]
-    result = result.order_by(keys) if keys else result
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    if suffix == ".parquet":
-        result.to_parquet(partial)
-    elif suffix == ".csv":
-        result.to_csv(partial)
-    else:
-        rows = [{k: _json_value(v) for k, v in row.items()} for row in records(result)]
-        partial.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    partial.replace(path)
+    ordered = result.order_by(keys) if keys else result
+
+    def write(partial: Path, suffix: str) -> None:
+        if suffix == ".parquet":
+            ordered.to_parquet(partial)
+        elif suffix == ".csv":
+            ordered.to_csv(partial)
+        else:
+            rows = [{k: _json_value(v) for k, v in row.items()} for row in records(ordered)]
+            partial.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+    write_whole(path, write)
 
 
 def _json_value(value: Any) -> Any:

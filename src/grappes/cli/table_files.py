@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,16 +49,30 @@ def check_suffix(path: Path) -> str:
     return suffix
 
 
-def write_frame(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as CSV, Parquet or JSON (by suffix), whole: temporary name, rename."""
+def write_whole(path: Path, write: Callable[[Path, str], object]) -> Path:
+    """Write ``path`` whole: ``write(partial, suffix)`` fills a temporary file beside it,
+    which is renamed to ``path`` once complete, so a reader never sees half a file.
+
+    ``suffix`` is the output's (checked by :func:`check_suffix` first).
+    """
     suffix = check_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    if suffix == ".csv":
-        frame.to_csv(partial, index=False)
-    elif suffix == ".parquet":
-        frame.to_parquet(partial, index=False)
-    else:
-        partial.write_text(frame.to_json(orient="records", force_ascii=False), encoding="utf-8")
+    write(partial, suffix)
     partial.replace(path)
     return path
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as CSV, Parquet or JSON (by suffix), whole: temporary name, rename."""
+
+    def write(partial: Path, suffix: str) -> None:
+        if suffix == ".csv":
+            frame.to_csv(partial, index=False)
+        elif suffix == ".parquet":
+            frame.to_parquet(partial, index=False)
+        else:
+            text = frame.to_json(orient="records", force_ascii=False)
+            partial.write_text(text, encoding="utf-8")
+
+    return write_whole(path, write)
