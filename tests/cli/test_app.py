@@ -224,3 +224,19 @@ def test_brackets_in_messages_are_shown(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert code == 3
     assert "local[x]" in output
+
+
+def test_a_failed_write_leaves_no_partial_file_and_the_old_file_intact(tmp_path: Path) -> None:
+    from grappes.cli.table_files import write_whole
+
+    target = tmp_path / "out.csv"
+    target.write_text("old\n", encoding="utf-8")
+
+    def half_then_fail(partial: Path, suffix: str) -> None:
+        partial.write_text("region,sec", encoding="utf-8")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_whole(target, half_then_fail)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    assert target.read_text(encoding="utf-8") == "old\n"

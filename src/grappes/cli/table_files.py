@@ -51,14 +51,19 @@ def check_suffix(path: Path) -> str:
 
 def write_whole(path: Path, write: Callable[[Path, str], object]) -> Path:
     """Write ``path`` whole: ``write(partial, suffix)`` fills a temporary file beside it,
-    which is renamed to ``path`` once complete, so a reader never sees half a file.
+    which is renamed to ``path`` once complete, so a reader never sees half a file. When
+    ``write`` fails, what it wrote is removed and ``path`` is left as it was.
 
     ``suffix`` is the output's (checked by :func:`check_suffix` first).
     """
     suffix = check_suffix(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    write(partial, suffix)
+    try:
+        write(partial, suffix)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
     return path
 
