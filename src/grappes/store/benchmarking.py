@@ -225,8 +225,7 @@ def programme_benchmarks(session: Session, *, country: str | None = None) -> Pro
     maghreb = fetch_frame(session, countries.order_by(region.code))
     if country is not None and maghreb.empty:
         raise NotFoundError(f"{who}: no country has the code {country!r}")
-    org = m.Organisation
-    ids = fetch_frame(session, sa.select(org.id, org.country, org.members))
+    ids = _organisations(session)
     poles = ids[ids["id"].map(lambda i: _POLE.fullmatch(i) is not None)]
     counted = ids[ids["members"].notna()]
     maghreb = maghreb.rename(columns={"code": "country_code"})[
@@ -250,7 +249,7 @@ def programme_benchmarks(session: Session, *, country: str | None = None) -> Pro
         per_cluster=_per_cluster(figures),
         members_per_cluster=_members_per_cluster(figures),
         maghreb=maghreb.reset_index(drop=True),
-        organisation_members=_organisation_members(session, maghreb["country"].tolist()),
+        organisation_members=_with_members(counted, maghreb["country"]),
     )
 
 
@@ -347,7 +346,9 @@ def _with_years(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _organisation_members(session: Session, countries: list[str]) -> pd.DataFrame:
+def _organisations(session: Session) -> pd.DataFrame:
+    """Every organisation with its member count, by country and name (``id``, ``name``,
+    ``country``, ``members``, ``members_qualifier``, ``members_year``, ``members_founding``)."""
     org = m.Organisation
     frame = fetch_frame(
         session,
@@ -359,12 +360,16 @@ def _organisation_members(session: Session, countries: list[str]) -> pd.DataFram
             org.members_qualifier,
             org.members_year,
             org.members_founding,
-        )
-        .where(org.members.is_not(None), org.country.in_(countries))
-        .order_by(org.country, org.name, org.id),
+        ).order_by(org.country, org.name, org.id),
     )
     for column in ("members", "members_year"):
         frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _with_members(counted: pd.DataFrame, countries: pd.Series) -> pd.DataFrame:
+    """The organisations of ``countries`` among ``counted`` (those with a member count)."""
+    frame = counted[counted["country"].isin(countries)].reset_index(drop=True)
     frame["members_founding"] = frame["members_founding"].astype(bool)
     return frame
 
