@@ -302,6 +302,7 @@ def _nullable(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
     around it stay integers (``2015``, not ``2015.0`` as a float column would write them).
     """
     for column in table.columns:
+        # "dataset" is shown as the dataset's name, not its integer key
         if not column.nullable or column.key not in frame.columns or column.key == "dataset":
             continue
         if isinstance(column.type, sa.Boolean):
